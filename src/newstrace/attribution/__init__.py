@@ -1,0 +1,1 @@
+"""Attributions: who said what, according to whom (issue 5). No code yet."""

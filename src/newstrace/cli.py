@@ -1,0 +1,138 @@
+"""The command line: a thin layer over `newstrace.runner`.
+
+Exit codes:
+  0  finished, every input read
+  1  error: the run could not go on (output folder not writable, no spaCy model, ...)
+  2  usage error (unknown option, missing argument)
+  3  finished, but some inputs were skipped (each named on stderr and in summary.json)
+  130 interrupted (Ctrl-C); everything saved so far is kept, rerun to resume
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newstrace import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    help="newstrace: trace the news across a pile of articles, offline.\n\n"
+         "Exit codes: 0 finished; 1 error; 2 usage error; 3 finished with skipped inputs; "
+         "130 interrupted (rerun the same command to resume).",
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newstrace {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """newstrace: trace the news across a pile of articles, offline."""
+
+
+@app.command()
+def analyze(
+    paths: list[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Files or folders of .txt/.md, .html, .jsonl/.json, RSS/Atom "
+                                           "feeds, WARC/.warc.gz; '-' reads JSONL from stdin."),
+    out_dir: Path = typer.Option(Path("newstrace-out"), "--out", "-o",
+                                 help="Output folder: report.html, *.jsonl, summary.json and the "
+                                      "database newstrace.db. A rerun into the same folder adds to it "
+                                      "and skips what is unchanged."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Read at most this many articles."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes for language analysis (default: all cores)."),
+    max_bytes: int = typer.Option(20_000_000, "--max-bytes", min=1,
+                                  help="Skip single-article files and WARC records larger than this."),
+    max_chars: int = typer.Option(1_000_000, "--max-chars", min=1,
+                                  help="Skip articles whose text is longer than this."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
+    fmt: str = typer.Option("text", "--format", help="Run summary on stdout: 'text' or 'json'."),
+    quiet: bool = typer.Option(False, "--quiet", "-q",
+                               help="No progress bar and no per-input messages; the summary only."),
+) -> None:
+    """Analyse articles and write the report, the JSONL exports and the database to --out."""
+    from newstrace.language.nlp import ModelMissing
+    from newstrace.runner import AnalyzeOptions
+    from newstrace.runner import analyze as run_analyze
+    from newstrace.store import StoreError
+
+    if fmt not in ("text", "json"):
+        err.print(f"error: --format must be 'text' or 'json', not {fmt!r}")
+        raise typer.Exit(EXIT_USAGE)
+    options = AnalyzeOptions(limit=limit, jobs=jobs, max_bytes=max_bytes, max_chars=max_chars,
+                             report=report)
+    show_progress = not quiet and err.is_terminal
+
+    def on_skip(s) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
+            err.print(f"[yellow]skipped[/yellow] {escape(s.message())}")
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.completed} articles"), TimeElapsedColumn(),
+                        console=err, transient=True, disable=not show_progress)
+    try:
+        with progress:
+            task = progress.add_task("analysing", total=None)
+
+            def on_article(a) -> None:  # type: ignore[no-untyped-def]
+                progress.update(task, advance=1, description=f"analysing {escape(a.input_path or a.id)[-50:]}")
+
+            result = run_analyze(paths, out_dir, options, on_article=on_article, on_skip=on_skip)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: everything saved so far is in {out_dir}; run the same command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    except (StoreError, ModelMissing, OSError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_ERROR)
+
+    if fmt == "json":
+        out.print_json(json.dumps({"status": result.status, "out_dir": str(result.out_dir),
+                                   "totals": result.totals, "summary": result.summary.to_json()}))
+    else:
+        _print_summary(result)
+    raise typer.Exit(EXIT_SKIPPED if result.status == "skipped" else EXIT_OK)
+
+
+def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
+    s = result.summary
+    table = Table(title=f"newstrace run: {s.articles_out} articles analysed in {s.seconds:.1f} s",
+                  title_justify="left")
+    for col in ("stage", "processed", "kept", "dropped", "notes", "seconds"):
+        table.add_column(col, justify="right" if col in ("processed", "kept", "seconds") else "left")
+    for st in s.stages:
+        dropped = ", ".join(f"{k}: {v}" for k, v in st.dropped.items())
+        notes = ", ".join(f"{k}: {v}" for k, v in st.notes.items())
+        table.add_row(st.name, str(st.processed), str(st.kept), escape(dropped), escape(notes), f"{st.seconds:.2f}")
+    out.print(table)
+    t = result.totals
+    out.print(f"stored: {t['articles']} articles, {t['sentences']} sentences, {t['entities']} entities, "
+              f"{t['numbers']} numbers")
+    if s.skip_count:
+        out.print(f"[yellow]{s.skip_count} input(s) skipped[/yellow]; reasons in {result.out_dir / 'summary.json'}")
+    if result.report_path.exists():
+        out.print(f"report: {result.report_path}")
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `newstrace ... | head`
+        sys.exit(EXIT_OK)

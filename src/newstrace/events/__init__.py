@@ -1,0 +1,1 @@
+"""Events: who did what to whom, CAMEO-coded (issue 7). No code yet."""

@@ -1,0 +1,51 @@
+"""Exports of the store: one JSONL file per record kind, in the schema of docs/schema.md.
+
+Each file is written to a temporary name and renamed when complete, so a reader never sees
+a half-written export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from newstrace.store import Store
+
+ARTICLES = "articles.jsonl"
+SENTENCES = "sentences.jsonl"
+SUMMARY = "summary.json"
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    tmp = path.with_name(path.name + ".tmp")
+    n = 0
+    with open(tmp, "wb") as fh:
+        for row in rows:
+            fh.write(orjson.dumps(row))
+            fh.write(b"\n")
+            n += 1
+    os.replace(tmp, path)
+    return n
+
+
+def export_store(store: Store, out_dir: Path) -> dict[str, int]:
+    """Write articles.jsonl and sentences.jsonl from the store; returns rows per file."""
+    counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
+
+    def sentences() -> Iterable[dict[str, Any]]:
+        for (article_id,) in store.db.execute("SELECT id FROM articles ORDER BY seq"):
+            yield from store.sentences_for(article_id)
+
+    counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
+    return counts
+
+
+def write_summary(out_dir: Path, summary: dict[str, Any]) -> None:
+    tmp = out_dir / (SUMMARY + ".tmp")
+    tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, out_dir / SUMMARY)

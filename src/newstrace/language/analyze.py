@@ -1,0 +1,147 @@
+"""The `Analyze` stage: language, sentences, entities, numbers and dates for each article.
+
+Articles are sent in batches to worker processes (each loads spaCy once) with a bounded
+number of batches in flight, and come back in input order, so the stage streams. A short
+input (fewer than `INLINE_MAX` articles) is analysed in this process: starting workers
+costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from newstrace.language.nlp import Analysis, Payload, analyze_batch, load_nlp
+from newstrace.normalize.text import normalize_text
+from newstrace.pipeline import RunContext, Stage, StageStats
+from newstrace.records import Article, Skipped
+
+# Articles per batch sent to a worker: large enough that pickling and scheduling cost
+# little, small enough that both workers stay busy on short inputs.
+BATCH_SIZE = 16
+# Batches in flight per worker: 2 keeps a worker fed while the parent stores results.
+IN_FLIGHT_PER_WORKER = 2
+# Inputs this short are analysed in-process (worker start-up is about 2 s).
+INLINE_MAX = 2 * BATCH_SIZE
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _init_worker(parse: bool) -> None:
+    load_nlp(parse)
+
+
+def _payload(article: Article) -> Payload:
+    norm = article.norm if article.norm is not None else normalize_text(article.text)
+    return Payload(article.id, article.text, norm.text, norm.map.segments, article.published,
+                   [(a.kind, a.start, a.end) for a in article.artefacts])
+
+
+class Analyze(Stage):
+    name = "analyze"
+
+    def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False) -> None:
+        self.jobs = jobs or default_jobs()
+        self.parse = parse
+        self.batch_size = batch_size
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
+        head: list[Article] = []
+        for article in articles:
+            head.append(article)
+            if len(head) > INLINE_MAX:
+                break
+        if self.jobs <= 1 or len(head) <= INLINE_MAX:
+            yield from self._inline(_chain(head, articles), stats, run)
+        else:
+            yield from self._parallel(_chain(head, articles), stats, run)
+
+    def _apply(self, batch: list[Article], results: list[Analysis], stats: StageStats,
+               run: RunContext) -> Iterator[Article]:
+        for article, res in zip(batch, results):
+            stats.processed += 1
+            if res.error:
+                run.skip(stats, Skipped(article.input_path or article.id, res.error, article.input_ref))
+                continue
+            article.language = article.language or res.language
+            if not res.english:
+                stats.notes[f"not English ({res.language}): sentences only"] += 1
+            article.sentences = res.sentences
+            article.norm = None  # free the analysis view; nothing downstream needs it
+            stats.kept += 1
+            yield article
+
+    def _inline(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
+        for batch in _batches(articles, self.batch_size):
+            yield from self._apply(batch, analyze_batch([_payload(a) for a in batch], self.parse), stats, run)
+
+    def _parallel(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
+        ctx = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
+                                         initargs=(self.parse,))
+        pending: deque[tuple[list[Article], Future[list[Analysis]]]] = deque()
+        limit = self.jobs * IN_FLIGHT_PER_WORKER
+        batches = _batches(articles, self.batch_size)
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < limit:
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                    break
+                pending.append((batch, self._submit(batch)))
+            if not pending:
+                break
+            batch, fut = pending.popleft()
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                # A worker died (out of memory, a crash in native code): redo this batch
+                # in-process, one article at a time, so only the culprit is lost.
+                self._restart_pool(ctx)
+                results = []
+                for a in batch:
+                    try:
+                        results += analyze_batch([_payload(a)], self.parse)
+                    except Exception as exc:  # noqa: BLE001
+                        results.append(Analysis(a.id, None, [], f"language analysis failed: {exc}"))
+                pending = deque((b, self._submit(b)) for b, _ in pending)
+            yield from self._apply(batch, results, stats, run)
+
+    def _submit(self, batch: list[Article]) -> Future[list[Analysis]]:
+        assert self._pool is not None
+        return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse)
+
+    def _restart_pool(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
+                                         initargs=(self.parse,))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _chain(head: list[Article], rest: Iterator[Article]) -> Iterator[Article]:
+    yield from head
+    yield from rest
+
+
+def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for a in articles:
+        batch.append(a)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

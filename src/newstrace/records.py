@@ -1,0 +1,179 @@
+"""The records that flow through the pipeline and are written out.
+
+One `Article` travels through every stage. Readers create it, normalisation attaches an
+analysis view of the text, artefact detection and language analysis fill in their fields,
+and the store writes it. Every span (`start`, `end`) is a character offset into
+`Article.text` exactly as written to `articles.jsonl`.
+
+The exported shape of each record is documented in `docs/schema.md`; `to_json()` methods
+produce exactly that shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Artefact:
+    """Something in the text that is not the story itself: a repeated headline, a wire credit."""
+
+    kind: str
+    start: int
+    end: int
+    detail: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "start": self.start, "end": self.end}
+        if self.detail is not None:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(slots=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str
+    value: str | None = None  # resolved ISO date for DATE entities, when resolvable
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+
+@dataclass(slots=True)
+class Number:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str | None = None  # "percent", a currency code ("USD"), or None
+    kind: str = "cardinal"  # cardinal, ordinal, money, percent, date
+
+    def to_json(self) -> dict[str, Any]:
+        value: int | float = int(self.value) if float(self.value).is_integer() else self.value
+        return {"start": self.start, "end": self.end, "text": self.text, "value": value,
+                "unit": self.unit, "kind": self.kind}
+
+
+@dataclass(slots=True)
+class Sentence:
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    entities: list[Entity] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
+    artefact: str | None = None  # kind of artefact the sentence lies in, if any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "entities": [e.to_json() for e in self.entities],
+            "numbers": [n.to_json() for n in self.numbers],
+            "artefact": self.artefact,
+        }
+
+
+@dataclass(slots=True)
+class Article:
+    """One article. `text` is never rewritten after a reader creates it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as found
+    crawled: str | None = None  # when a crawler fetched it (WARC-Date), if known
+    author: str | None = None
+    language: str | None = None
+    # where it came from: file path, and the line / record within it
+    input_path: str | None = None
+    input_ref: str | None = None
+    input_format: str | None = None
+    encoding: str | None = None
+    title_span: Span | None = None  # where the title stands inside `text`, if it does
+    artefacts: list[Artefact] = field(default_factory=list)
+    duplicate_of: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    # transient: the analysis view of the text (see normalize.text); never exported
+    norm: Any = None
+    dup_key: str | None = None  # hash of the text as read by people, for exact duplicates
+    _hash: str | None = None
+
+    @property
+    def input_key(self) -> str:
+        """Identifies the input record this article came from, for resuming."""
+        return f"{self.input_path or '-'}#{self.input_ref or ''}"
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what analysis depends on: a rerun with the same hash skips the article."""
+        if self._hash is None:
+            h = hashlib.sha1()
+            for part in (self.title or "", self.text, self.published or ""):
+                h.update(part.encode("utf-8", "surrogatepass"))
+                h.update(b"\x00")
+            self._hash = h.hexdigest()
+        return self._hash
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "crawled": self.crawled,
+            "author": self.author,
+            "language": self.language,
+            "artefacts": [a.to_json() for a in self.artefacts],
+            "title_span": None if self.title_span is None else
+            {"start": self.title_span.start, "end": self.title_span.end},
+            "duplicate_of": self.duplicate_of,
+            "input": {"path": self.input_path, "ref": self.input_ref, "format": self.input_format,
+                      "encoding": self.encoding},
+            "content_hash": self.content_hash,
+        }
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An input, or part of one, that did not become an article, and why."""
+
+    path: str
+    reason: str
+    where: str | None = None  # "line 12", "record 3 (offset 5120)", ...
+    stage: str = "read"
+    # False for inputs skipped by design rather than by fault (a WARC's request records,
+    # an image in a crawl): counted in the summary, not printed one by one.
+    problem: bool = True
+
+    def message(self) -> str:
+        loc = f"{self.path}" + (f" ({self.where})" if self.where else "")
+        return f"{loc}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "where": self.where, "reason": self.reason, "stage": self.stage,
+                "problem": self.problem}

@@ -1,0 +1,110 @@
+"""`analyze`: the main job, as a library call. The CLI is a thin layer over it.
+
+Data flows one way: read -> resume -> normalize -> artefacts -> duplicates -> analyze ->
+save, then the store is exported (JSONL) and the report written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newstrace import __version__
+from newstrace.export import export_store, write_summary
+from newstrace.ingest import ReadOptions, read_paths
+from newstrace.ingest.stage import Read
+from newstrace.language.analyze import Analyze
+from newstrace.normalize.stages import FindArtefacts, MarkDuplicates, Normalize
+from newstrace.pipeline import Pipeline, RunContext, RunSummary
+from newstrace.records import SCHEMA_VERSION, Article, Skipped
+from newstrace.store import DB_NAME, Store
+from newstrace.store.stages import Resume, Save
+
+REPORT = "report.html"
+
+
+@dataclass(slots=True)
+class AnalyzeOptions:
+    limit: int | None = None
+    jobs: int | None = None  # worker processes for language analysis; None = all cores
+    max_bytes: int = 20_000_000
+    max_chars: int = 1_000_000
+    report: bool = True
+    detail_limit: int = 2000  # articles shown in full in the report
+
+
+@dataclass(slots=True)
+class RunResult:
+    out_dir: Path
+    summary: RunSummary
+    status: str  # "ok", "skipped" (finished, some inputs skipped), "interrupted"
+    totals: dict[str, int] = field(default_factory=dict)
+    files: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def report_path(self) -> Path:
+        return self.out_dir / REPORT
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions | None = None, *,
+            on_article: Callable[[Article], None] | None = None,
+            on_skip: Callable[[Skipped], None] | None = None) -> RunResult:
+    """Run the whole pipeline over `paths`, storing into and exporting to `out_dir`.
+
+    Interrupting (KeyboardInterrupt) keeps every article already saved; the same call again
+    resumes, skipping what is stored and unchanged.
+    """
+    opts = options or AnalyzeOptions()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    store = Store(out / DB_NAME)
+    store.start_run([str(p) for p in paths], _now())
+
+    def skip(s: Skipped) -> None:
+        store.put_skip(s)
+        if on_skip:
+            on_skip(s)
+
+    context = RunContext(on_skip=skip, on_article_done=on_article or (lambda a: None))
+    pipeline = Pipeline([
+        Read(opts.limit),
+        Resume(store),
+        Normalize(),
+        FindArtefacts(),
+        MarkDuplicates(store),
+        Analyze(opts.jobs),
+        Save(store),
+    ])
+    source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
+                                                 seen=store.seen))
+    try:
+        summary = pipeline.run(source, context)
+    except BaseException:
+        store.finish_run("interrupted", _now(), {})
+        store.close()
+        raise
+    files = export_store(store, out)
+    totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers")}
+    totals["skipped"] = summary.skip_count
+    status = "skipped" if summary.skip_count else "ok"
+    run_info: dict[str, Any] = {
+        "tool": "newstrace", "version": __version__, "schema_version": SCHEMA_VERSION,
+        "generated": _now(), "inputs": [str(p) for p in paths], "out_dir": str(out),
+        "status": status, "totals": totals, "summary": summary.to_json(),
+    }
+    write_summary(out, run_info)
+    if opts.report:
+        from newstrace.report import write_report
+
+        write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
+                     sentences_for=store.sentences_for, detail_limit=opts.detail_limit)
+    store.finish_run(status, _now(), summary.to_json())
+    store.close()
+    return RunResult(out, summary, status, totals, files)

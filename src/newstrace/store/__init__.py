@@ -1,0 +1,250 @@
+"""The embedded store: one SQLite file (`newstrace.db`) in the output folder.
+
+Why SQLite rather than DuckDB: the store is written one article at a time, as the stream
+flows, and must survive an interrupted run with everything committed so far; SQLite's
+row-level transactions and WAL journal do exactly that, it ships with Python (no
+dependency), and later the web UI reads it while a run writes. DuckDB shines at columnar
+analytics over finished tables, which users can still run on the exported JSONL.
+
+The store is the corpus: a second run into the same folder adds to it, skips what is
+unchanged (same id, same content hash) and re-analyses what changed. The JSONL files and
+the report are exported from it at the end of every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newstrace.records import SCHEMA_VERSION, Article, Skipped
+
+DB_NAME = "newstrace.db"
+# Commit after this many articles or seconds, whichever comes first: an interrupted run
+# loses at most this much work, and commits stay cheap.
+COMMIT_EVERY_ARTICLES = 200
+COMMIT_EVERY_SECONDS = 5.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT, inputs TEXT, summary TEXT);
+CREATE TABLE IF NOT EXISTS inputs (path TEXT PRIMARY KEY, size INTEGER, mtime REAL);
+CREATE TABLE IF NOT EXISTS articles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL, input_key TEXT, content_hash TEXT, dup_key TEXT,
+    title TEXT, text TEXT NOT NULL, source TEXT, url TEXT, published TEXT, crawled TEXT,
+    author TEXT, language TEXT, artefacts TEXT, title_span TEXT, duplicate_of TEXT,
+    input_path TEXT, input_ref TEXT, input_format TEXT, encoding TEXT, run_id INTEGER);
+CREATE INDEX IF NOT EXISTS articles_input_key ON articles(input_key);
+CREATE INDEX IF NOT EXISTS articles_dup_key ON articles(dup_key);
+CREATE TABLE IF NOT EXISTS sentences (
+    id TEXT PRIMARY KEY, article_id TEXT NOT NULL, idx INTEGER, start INTEGER, "end" INTEGER,
+    text TEXT, artefact TEXT);
+CREATE INDEX IF NOT EXISTS sentences_article ON sentences(article_id, idx);
+CREATE TABLE IF NOT EXISTS entities (
+    sentence_id TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER, "end" INTEGER,
+    text TEXT, label TEXT, value TEXT);
+CREATE INDEX IF NOT EXISTS entities_article ON entities(article_id);
+CREATE INDEX IF NOT EXISTS entities_label_text ON entities(label, text);
+CREATE TABLE IF NOT EXISTS numbers (
+    sentence_id TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER, "end" INTEGER,
+    text TEXT, value REAL, unit TEXT, kind TEXT);
+CREATE INDEX IF NOT EXISTS numbers_article ON numbers(article_id);
+CREATE TABLE IF NOT EXISTS skipped (
+    run_id INTEGER, path TEXT, "where" TEXT, reason TEXT, stage TEXT, problem INTEGER);
+"""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written (a user-facing error at the CLI edge)."""
+
+
+class Store:
+    """Articles, sentences, entities, numbers and run metadata in one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+        version = self.get_meta("schema_version")
+        if version is None:
+            self.set_meta("schema_version", SCHEMA_VERSION)
+        elif version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+            raise StoreError(f"{self.path} holds schema {version}; this newstrace writes "
+                             f"{SCHEMA_VERSION}: use a new --out folder")
+        self._in_tx = False
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self._input_sig: dict[str, tuple[int, float] | None] = {}
+        self.run_id: int | None = None
+
+    # -- metadata and runs ------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def start_run(self, inputs: list[str], started: str) -> int:
+        cur = self.db.execute("INSERT INTO runs(started, status, inputs) VALUES (?, 'running', ?)",
+                              (started, json.dumps(inputs)))
+        self.run_id = int(cur.lastrowid)
+        return self.run_id
+
+    def finish_run(self, status: str, finished: str, summary: dict[str, Any]) -> None:
+        self.commit()
+        self.db.execute("UPDATE runs SET status=?, finished=?, summary=? WHERE id=?",
+                        (status, finished, json.dumps(summary), self.run_id))
+
+    # -- resuming ---------------------------------------------------------------------
+    def _begin(self) -> None:
+        if not self._in_tx:
+            self.db.execute("BEGIN")
+            self._in_tx = True
+
+    def commit(self) -> None:
+        if self._in_tx:
+            self.db.execute("COMMIT")
+            self._in_tx = False
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def record_input(self, path: str) -> None:
+        """Remember a file's size and time, so a rerun can tell it is unchanged."""
+        sig = _file_sig(path)
+        if sig is not None:
+            self._begin()
+            self.db.execute("INSERT OR REPLACE INTO inputs(path, size, mtime) VALUES (?, ?, ?)",
+                            (path, sig[0], sig[1]))
+
+    def seen(self, input_key: str) -> bool:
+        """True when the record behind `input_key` is stored and its file has not changed."""
+        path = input_key.rsplit("#", 1)[0]
+        if path not in self._input_sig:
+            row = self.db.execute("SELECT size, mtime FROM inputs WHERE path=?", (path,)).fetchone()
+            self._input_sig[path] = (row[0], row[1]) if row and _file_sig(path) == (row[0], row[1]) else None
+        if self._input_sig[path] is None:
+            return False
+        return self.db.execute("SELECT 1 FROM articles WHERE input_key=? LIMIT 1",
+                               (input_key,)).fetchone() is not None
+
+    def owner_of(self, article_id: str) -> tuple[str, str] | None:
+        """(input_key, content_hash) of the stored article with this id, if any."""
+        row = self.db.execute("SELECT input_key, content_hash FROM articles WHERE id=?",
+                              (article_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def find_duplicate(self, dup_key: str, article_id: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE dup_key=? AND id<>? ORDER BY seq LIMIT 1",
+                              (dup_key, article_id)).fetchone()
+        return row[0] if row else None
+
+    # -- writing ----------------------------------------------------------------------
+    def put_article(self, a: Article, dup_key: str | None = None) -> None:
+        """Write (or replace) one analysed article with its sentences, entities and numbers."""
+        self._begin()
+        db = self.db
+        db.execute("DELETE FROM articles WHERE id=?", (a.id,))
+        for table in ("sentences", "entities", "numbers"):
+            db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
+        j = a.to_json()
+        db.execute(
+            "INSERT INTO articles(id, input_key, content_hash, dup_key, title, text, source, url, "
+            "published, crawled, author, language, artefacts, title_span, duplicate_of, input_path, "
+            "input_ref, input_format, encoding, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a.id, a.input_key, a.content_hash, dup_key, a.title, a.text, a.source, a.url,
+             a.published, a.crawled, a.author, a.language, json.dumps(j["artefacts"]),
+             json.dumps(j["title_span"]), a.duplicate_of, a.input_path, a.input_ref,
+             a.input_format, a.encoding, self.run_id))
+        db.executemany('INSERT INTO sentences(id, article_id, idx, start, "end", text, artefact) '
+                       "VALUES (?,?,?,?,?,?,?)",
+                       [(s.id, a.id, i, s.start, s.end, s.text, s.artefact) for i, s in enumerate(a.sentences)])
+        db.executemany('INSERT INTO entities VALUES (?,?,?,?,?,?,?)',
+                       [(s.id, a.id, e.start, e.end, e.text, e.label, e.value)
+                        for s in a.sentences for e in s.entities])
+        db.executemany('INSERT INTO numbers VALUES (?,?,?,?,?,?,?,?)',
+                       [(s.id, a.id, n.start, n.end, n.text, n.value, n.unit, n.kind)
+                        for s in a.sentences for n in s.numbers])
+        self._pending += 1
+        if self._pending >= COMMIT_EVERY_ARTICLES or time.monotonic() - self._last_commit > COMMIT_EVERY_SECONDS:
+            self.commit()
+
+    def put_skip(self, skip: Skipped) -> None:
+        self._begin()
+        self.db.execute('INSERT INTO skipped(run_id, path, "where", reason, stage, problem) VALUES (?,?,?,?,?,?)',
+                        (self.run_id, skip.path, skip.where, skip.reason, skip.stage, int(skip.problem)))
+
+    # -- reading ----------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        assert table in ("articles", "sentences", "entities", "numbers", "skipped")
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        """Articles in the shape of `articles.jsonl`, in the order they were first stored."""
+        cur = self.db.execute(
+            "SELECT id, title, text, source, url, published, crawled, author, language, artefacts, "
+            "title_span, duplicate_of, input_path, input_ref, input_format, encoding, content_hash "
+            "FROM articles ORDER BY seq")
+        for r in cur:
+            yield {"id": r[0], "title": r[1], "text": r[2], "source": r[3], "url": r[4],
+                   "published": r[5], "crawled": r[6], "author": r[7], "language": r[8],
+                   "artefacts": json.loads(r[9]), "title_span": json.loads(r[10]),
+                   "duplicate_of": r[11],
+                   "input": {"path": r[12], "ref": r[13], "format": r[14], "encoding": r[15]},
+                   "content_hash": r[16]}
+
+    def sentences_for(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's sentences in the shape of `sentences.jsonl`."""
+        ents: dict[str, list[dict[str, Any]]] = {}
+        for sid, s, e, t, label, value in self.db.execute(
+                'SELECT sentence_id, start, "end", text, label, value FROM entities WHERE article_id=? '
+                "ORDER BY start", (article_id,)):
+            d = {"start": s, "end": e, "text": t, "label": label}
+            if value is not None:
+                d["value"] = value
+            ents.setdefault(sid, []).append(d)
+        nums: dict[str, list[dict[str, Any]]] = {}
+        for sid, s, e, t, value, unit, kind in self.db.execute(
+                'SELECT sentence_id, start, "end", text, value, unit, kind FROM numbers WHERE article_id=? '
+                "ORDER BY start", (article_id,)):
+            v: int | float = int(value) if float(value).is_integer() else value
+            nums.setdefault(sid, []).append({"start": s, "end": e, "text": t, "value": v,
+                                             "unit": unit, "kind": kind})
+        out = []
+        for sid, s, e, t, art in self.db.execute(
+                'SELECT id, start, "end", text, artefact FROM sentences WHERE article_id=? ORDER BY idx',
+                (article_id,)):
+            out.append({"id": sid, "article_id": article_id, "start": s, "end": e, "text": t,
+                        "entities": ents.get(sid, []), "numbers": nums.get(sid, []), "artefact": art})
+        return out
+
+    def skips(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        rid = self.run_id if run_id is None else run_id
+        return [{"path": p, "where": w, "reason": r, "stage": s, "problem": bool(pr)}
+                for p, w, r, s, pr in self.db.execute(
+                    'SELECT path, "where", reason, stage, problem FROM skipped WHERE run_id=?', (rid,))]
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self.db.close()
+
+
+def _file_sig(path: str) -> tuple[int, float] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime

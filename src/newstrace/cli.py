@@ -31,8 +31,8 @@ app = typer.Typer(
          "Exit codes: 0 finished; 1 error; 2 usage error; 3 finished with skipped inputs; "
          "130 interrupted (rerun the same command to resume).",
 )
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:

@@ -8,6 +8,7 @@ by what each stage holds in flight, not by the size of the input.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from newstrace.records import Article, Skipped
 # How many individual skip messages a run keeps for its summary and report; counts by
 # reason are kept for all of them.
 MAX_SKIPS_KEPT = 2000
+_FIGURES = re.compile(r"\d[\d.,]*")
 
 
 @dataclass(slots=True)
@@ -68,8 +70,9 @@ class RunContext:
 
 
 def _reason_key(reason: str) -> str:
-    """Group reasons for counting: the part before the first colon ("not UTF-8: byte 0x9f ...")."""
-    return reason.split(":", 1)[0].strip()
+    """Group reasons for counting: the part before the first colon, figures blanked
+    ("file is 52.4 MB, over the 20.0 MB limit" and "file is 31 MB, ..." count together)."""
+    return _FIGURES.sub("N", reason.split(":", 1)[0].strip())
 
 
 @dataclass

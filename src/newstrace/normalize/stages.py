@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from newstrace.normalize.artefacts import find_artefacts, line_key
 from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats
-from newstrace.records import Artefact, Article
+from newstrace.records import Artefact, Article, Skipped
 from newstrace.store import Store
 
 # Duplicate keys of this run's most recent articles kept in memory; older ones are found
@@ -29,8 +29,6 @@ class Normalize(Stage):
             if len(a.norm.text) != len(a.text):
                 stats.notes["text normalised"] += 1
             if not a.norm.text.strip():
-                from newstrace.records import Skipped
-
                 run.skip(stats, Skipped(a.input_path or a.id, "no text left after normalisation", a.input_ref))
                 continue
             stats.kept += 1

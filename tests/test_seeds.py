@@ -1,0 +1,32 @@
+"""The first acceptance case: `newstrace analyze ../shared/seeds` (read from the shared folder)."""
+
+import subprocess
+import sys
+
+from .helpers import ROOT, read_jsonl
+
+
+def test_seeds_artefacts_articles_and_sentences(shared_dir, tmp_path):
+    out = tmp_path / "out"
+    assert (shared_dir / "seeds").is_dir()
+    # the path exactly as a user in the repository root types it
+    proc = subprocess.run([sys.executable, "-m", "newstrace", "analyze", "../shared/seeds",
+                           "--out", str(out), "--quiet", "--jobs", "1"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    articles = {a["id"]: a for a in read_jsonl(out / "articles.jsonl")}
+    original = next(a for i, a in articles.items() if i.startswith("000"))
+    rewrite = next(a for i, a in articles.items() if i.startswith("004"))
+    repeats = [x for x in rewrite["artefacts"] if x["kind"] == "repeated_headline"]
+    assert len(repeats) == 8
+    assert all(rewrite["text"][x["start"]:x["end"]] == rewrite["title"] for x in repeats)
+    credits = [original["text"][x["start"]:x["end"]] for x in original["artefacts"] if x["kind"] == "wire_credit"]
+    assert credits == ["With post wire"]
+    embeds = [original["text"][x["start"]:x["end"]] for x in original["artefacts"] if x["kind"] == "dangling_embed"]
+    assert embeds and embeds[0].endswith(":.")
+    sentences = read_jsonl(out / "sentences.jsonl")
+    for art in (original, rewrite):
+        mine = [s for s in sentences if s["article_id"] == art["id"]]
+        assert len(mine) >= 10
+        assert all(art["text"][s["start"]:s["end"]] == s["text"] for s in mine)
+    assert any(n["value"] == 1_200_000 for s in sentences if s["article_id"] == rewrite["id"] for n in s["numbers"])

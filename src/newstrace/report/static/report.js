@@ -1,0 +1,147 @@
+/* newstrace report: inlined into the page. Filter, tooltips, sentence hover, navigation. */
+(function () {
+  "use strict";
+  var doc = document;
+  function $(sel, root) { return (root || doc).querySelector(sel); }
+  function $$(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+
+  /* ---- article index filter: every word must occur in the row (title, source, lang:xx,
+     kind:<artefact>, duplicate, non-english, id, author, date) ---- */
+  var input = $("#filter");
+  if (input) {
+    var rows = $$("#index-body tr[data-q]");
+    var count = $("#filter-count");
+    var none = $("#filter-none");
+    var total = rows.length;
+    var pending = 0;
+    var apply = function () {
+      pending = 0;
+      var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var q = rows[i].getAttribute("data-q");
+        var ok = true;
+        for (var j = 0; j < terms.length && ok; j++) ok = q.indexOf(terms[j]) !== -1;
+        if (rows[i].hidden === ok) rows[i].hidden = !ok;
+        if (ok) shown++;
+      }
+      if (count) count.textContent = terms.length ? shown + " of " + total + " shown" : total + (total === 1 ? " article" : " articles");
+      if (none) none.hidden = shown !== 0;
+    };
+    var schedule = function () { if (!pending) pending = requestAnimationFrame(apply); };
+    input.addEventListener("input", schedule);
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { input.value = ""; apply(); } });
+    var clear = $("#filter-clear");
+    if (clear) clear.addEventListener("click", function () { input.value = ""; apply(); input.focus(); });
+    doc.addEventListener("click", function (ev) {
+      var el = ev.target.closest && ev.target.closest("[data-filter]");
+      if (!el) return;
+      ev.preventDefault();
+      input.value = el.getAttribute("data-filter");
+      apply();
+      var target = $("#articles");
+      if (target) target.scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+    doc.addEventListener("keydown", function (ev) {  // "/" jumps to the filter
+      if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var t = ev.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      ev.preventDefault();
+      input.focus();
+    });
+    if (input.value) apply();
+  }
+
+  /* ---- tooltips over annotated text (labels, normalised values, artefact kinds) ---- */
+  var tip = $("#tip");
+  var tipFor = null, tipX = null;
+  function showTip(el, x) {
+    tipX = x;
+    tip.textContent = el.getAttribute("data-tip");
+    tip.hidden = false;
+    var r = el.getClientRects()[0] || el.getBoundingClientRect();
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    var left = Math.min(Math.max(8, (x == null ? r.left : x) - w / 2), window.innerWidth - w - 8);
+    var top = r.top - h - 8;
+    if (top < 60) top = r.bottom + 8;
+    tip.style.left = left + "px";
+    tip.style.top = top + "px";
+    tipFor = el;
+  }
+  function hideTip() { if (tip) tip.hidden = true; tipFor = null; }
+
+  /* ---- sentence hover: the sentence under the pointer is lightly shaded ---- */
+  var lit = [];
+  function lightSentence(el) {
+    var s = el.getAttribute("data-s");
+    var box = el.closest(".atext");
+    if (lit.length && lit[0].getAttribute("data-s") === s && lit[0].closest(".atext") === box) return;
+    unlight();
+    if (s === null || !box) return;
+    lit = $$('[data-s="' + s + '"]', box);
+    lit.forEach(function (p) { p.classList.add("s-hl"); });
+  }
+  function unlight() { lit.forEach(function (p) { p.classList.remove("s-hl"); }); lit = []; }
+
+  doc.addEventListener("mouseover", function (ev) {
+    var t = ev.target;
+    if (!t.closest) return;
+    var inText = t.closest(".atext");
+    if (!inText) { if (tipFor) hideTip(); if (lit.length) unlight(); return; }
+    var el = t.closest("[data-tip]");
+    if (el && tip) { if (el !== tipFor) showTip(el, ev.clientX); } else hideTip();
+    var s = t.closest("[data-s]");
+    if (s) lightSentence(s); else unlight();
+  });
+  doc.addEventListener("click", function (ev) {  // touch screens: tap to show
+    var el = ev.target.closest && ev.target.closest(".atext [data-tip]");
+    if (el && tip) showTip(el, ev.clientX); else hideTip();
+  });
+  window.addEventListener("scroll", function () {  // keep the tip on its text, or drop it
+    if (!tipFor) return;
+    var r = tipFor.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > window.innerHeight) hideTip(); else showTip(tipFor, tipX);
+  }, { passive: true });
+
+  /* ---- references to articles that have no section in this page become plain text ---- */
+  $$("a.xref").forEach(function (a) {
+    var id = a.getAttribute("href").slice(1);
+    if (doc.getElementById(id)) return;
+    var span = doc.createElement("span");
+    span.textContent = a.textContent + " (not detailed in this report)";
+    a.replaceWith(span);
+  });
+
+  /* ---- navigation: drawer on narrow screens, current article marked in the sidebar ---- */
+  var body = doc.body;
+  var toggle = $("#navtoggle");
+  var side = $("#sidebar");
+  if (toggle && side) {
+    toggle.addEventListener("click", function () {
+      var open = body.classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    side.addEventListener("click", function (ev) {
+      if (ev.target.closest("a")) { body.classList.remove("nav-open"); toggle.setAttribute("aria-expanded", "false"); }
+    });
+  }
+  if (side && "IntersectionObserver" in window) {
+    var links = {};
+    $$("a[data-nav]", side).forEach(function (a) { links[a.getAttribute("href").slice(1)] = a; });
+    var current = null;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (en) {
+        if (!en.isIntersecting) return;
+        var a = links[en.target.id];
+        if (!a || a === current) return;
+        if (current) current.removeAttribute("aria-current");
+        a.setAttribute("aria-current", "true");
+        current = a;
+        var top = a.offsetTop - side.clientHeight / 2;
+        if (a.offsetTop < side.scrollTop || a.offsetTop > side.scrollTop + side.clientHeight - 40) side.scrollTop = top;
+      });
+    }, { rootMargin: "-60px 0px -70% 0px" });
+    $$("section[id], article[id]", $("main")).forEach(function (el) { if (links[el.id]) observer.observe(el); });
+  }
+})();

@@ -1,0 +1,46 @@
+"""The analysis stage: parallel workers give the same results as in-process, in input order."""
+
+from newstrace.language.analyze import INLINE_MAX, Analyze
+from newstrace.normalize.stages import Normalize
+from newstrace.pipeline import Pipeline, RunContext
+from newstrace.records import Article
+
+
+def _articles(n: int) -> list[Article]:
+    return [Article(id=f"a{i}", text=f"Ferry {i} Delayed\nThe ferry from Ostra to Velmar was delayed by "
+                                     f"{i + 2} hours on Friday, the operator Nordline said.")
+            for i in range(n)]
+
+
+def _run(jobs: int, n: int) -> list[Article]:
+    done: list[Article] = []
+    ctx = RunContext(on_article_done=done.append)
+    summary = Pipeline([Normalize(), Analyze(jobs=jobs)]).run(_articles(n), ctx)
+    assert summary.articles_out == n
+    return done
+
+
+def test_parallel_matches_inline_and_keeps_order():
+    n = INLINE_MAX + 9  # enough to start the worker pool
+    parallel = _run(2, n)
+    inline = _run(1, n)
+    assert [a.id for a in parallel] == [f"a{i}" for i in range(n)]
+    for p, q in zip(parallel, inline):
+        assert [s.to_json() for s in p.sentences] == [s.to_json() for s in q.sentences]
+    first = parallel[0]
+    assert len(first.sentences) == 2  # the headline line is its own sentence
+    labels = {e.label for s in first.sentences for e in s.entities}
+    assert "GPE" in labels or "ORG" in labels
+    assert any(n.value == 2 for s in first.sentences for n in s.numbers)
+
+
+def test_non_english_article_kept_with_sentences_but_no_entities():
+    text = ("Le navire s'est échoué lundi près du port. Les autorités ont annoncé que quarante tonnes "
+            "de fioul se sont échappées. Les pêcheurs sont inquiets.")
+    done: list[Article] = []
+    Pipeline([Normalize(), Analyze(jobs=1)]).run([Article(id="fr", text=text)],
+                                                  RunContext(on_article_done=done.append))
+    (a,) = done
+    assert a.language == "fr"
+    assert len(a.sentences) == 3
+    assert all(not s.entities for s in a.sentences)

@@ -94,6 +94,8 @@ def test_rerun_skips_unchanged_and_reanalyses_changed(tmp_path):
     second = analyze([str(src)], out, AnalyzeOptions(jobs=1, report=False))
     analyzed = next(s for s in second.summary.stages if s.name == "analyze")
     assert analyzed.processed == 0 and second.totals["articles"] == 3
+    read = next(s for s in second.summary.stages if s.name == "read")
+    assert read.notes["already stored, input unchanged"] == 3
     (src / "follow.txt").write_text(FOLLOW_UP.replace("Wednesday", "Thursday"), encoding="utf-8")
     third = analyze([str(src)], out, AnalyzeOptions(jobs=1, report=False))
     analyzed = next(s for s in third.summary.stages if s.name == "analyze")
@@ -142,3 +144,20 @@ def test_stdin_jsonl(tmp_path):
                         input=line + "\n")
     assert res.exit_code == EXIT_OK, res.output
     assert read_jsonl(tmp_path / "o" / "articles.jsonl")[0]["id"] == "s1"
+
+
+def test_limit_reads_only_that_many_articles(tmp_path):
+    src = _corpus(tmp_path)
+    res = runner.invoke(app, ["analyze", str(src / "storm.txt"), str(src / "follow.txt"), "--limit", "1",
+                              "--out", str(tmp_path / "o"), "--jobs", "1", "--no-report"])
+    assert res.exit_code == EXIT_OK, res.output
+    assert [a["id"] for a in read_jsonl(tmp_path / "o" / "articles.jsonl")] == ["storm"]
+    assert not (tmp_path / "o" / "report.html").exists()
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    res = runner.invoke(app, ["analyze", str(_corpus(tmp_path)), "--out", str(blocker / "out"), "--jobs", "1"])
+    assert res.exit_code == 1
+    assert "error:" in res.output

@@ -73,8 +73,9 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
             on_skip(s)
 
     context = RunContext(on_skip=skip, on_article_done=on_article or (lambda a: None))
+    read = Read(opts.limit)
     pipeline = Pipeline([
-        Read(opts.limit),
+        read,
         Resume(store),
         Normalize(),
         FindArtefacts(),
@@ -83,7 +84,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Save(store),
     ])
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
-                                                 seen=store.seen))
+                                                 seen=read.counting(store.seen)))
     try:
         summary = pipeline.run(source, context)
     except BaseException:

@@ -121,6 +121,14 @@ def read_small_file(path: str, options: ReadOptions, what: str = "for one articl
     return data
 
 
+def read_nonempty_file(path: str, options: ReadOptions, what: str = "for one article") -> bytes | Skipped:
+    """`read_small_file`, and an empty file is a `Skipped` too (text of it is checked later)."""
+    data = read_small_file(path, options, what)
+    if isinstance(data, bytes) and not data.strip():
+        return skip(path, "empty file")
+    return data
+
+
 def find_title_span(text: str, title: str | None) -> Span | None:
     """Where `title` stands in `text`: at the start of a line near the top, else None."""
     if not title:

@@ -17,7 +17,7 @@ from typing import Any
 import feedparser
 
 from newstrace.ingest.common import (
-    ReadOptions, file_stem, find_title_span, input_key, read_small_file, skip, too_long,
+    ReadOptions, file_stem, find_title_span, input_key, read_nonempty_file, skip, too_long,
 )
 from newstrace.ingest.html import html_to_text
 from newstrace.records import Article, Skipped
@@ -60,12 +60,9 @@ def _entry_text(entry: Any) -> str:
 def read_feed(path: str, options: ReadOptions | None = None) -> Iterator[Article | Skipped]:
     """Read an RSS/Atom/RDF feed file: one Article (or Skipped) per entry."""
     options = options or ReadOptions()
-    data = read_small_file(path, options, what="for one feed")
+    data = read_nonempty_file(path, options, what="for one feed")
     if isinstance(data, Skipped):
         yield data
-        return
-    if not data.strip():
-        yield skip(path, "empty file")
         return
     try:
         # a stream, never a path or URL: feedparser would open or fetch those

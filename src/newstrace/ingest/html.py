@@ -19,7 +19,7 @@ import lxml.html
 import trafilatura
 
 from newstrace.ingest.common import (
-    LOGGER, ReadOptions, file_stem, find_title_span, input_key, read_small_file, skip, too_long,
+    LOGGER, ReadOptions, file_stem, find_title_span, input_key, read_nonempty_file, skip, too_long,
 )
 from newstrace.ingest.decode import declared_charsets, decode_bytes
 from newstrace.records import Article, Skipped
@@ -171,12 +171,9 @@ def read_html(path: str, options: ReadOptions | None = None) -> Iterator[Article
     options = options or ReadOptions()
     if options.seen(input_key(path, None)):
         return
-    data = read_small_file(path, options)
+    data = read_nonempty_file(path, options)
     if isinstance(data, Skipped):
         yield data
-        return
-    if not data.strip():
-        yield skip(path, "empty file")
         return
     found = extract_html(data)
     if isinstance(found, str):

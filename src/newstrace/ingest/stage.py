@@ -6,7 +6,7 @@ naming the file and the record), counts articles by input format, and applies `-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article, Skipped
@@ -17,6 +17,18 @@ class Read(Stage):
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = limit
+        self.already_stored = 0
+
+    def counting(self, seen: Callable[[str], bool]) -> Callable[[str], bool]:
+        """Wrap the store's `seen` so records skipped as already stored are counted too."""
+
+        def wrapped(key: str) -> bool:
+            if seen(key):
+                self.already_stored += 1
+                return True
+            return False
+
+        return wrapped
 
     def run(self, items: Iterator[Article | Skipped], stats: StageStats, run: RunContext) -> Iterator[Article]:
         for item in items:
@@ -32,4 +44,6 @@ class Read(Stage):
             yield item
             if self.limit is not None and stats.kept >= self.limit:
                 stats.notes["stopped at --limit"] += 1
-                return
+                break
+        if self.already_stored:
+            stats.notes["already stored, input unchanged"] += self.already_stored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterator
 
 from newstrace.pipeline import RunContext, Stage, StageStats
@@ -12,6 +13,10 @@ from newstrace.store import Store
 # Input formats whose ids are made by newstrace (from file names), not given by the user:
 # a clash between two inputs is settled by a suffix instead of a skip.
 GENERATED_ID_FORMATS = {"txt", "html", "feed", "warc"}
+# Ids claimed in this run but perhaps not yet saved (in flight through later stages) are
+# remembered in memory; older ones are in the store by then. A few thousand would do; the
+# margin costs little and keeps memory bounded on any input.
+RECENT_IDS = 50_000
 
 
 class Resume(Stage):
@@ -27,7 +32,7 @@ class Resume(Stage):
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._claimed: dict[str, str] = {}  # id -> input_key, for ids claimed in this run
+        self._claimed: OrderedDict[str, str] = OrderedDict()  # id -> input_key, this run
 
     def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         for a in articles:
@@ -42,6 +47,8 @@ class Resume(Stage):
                                             a.input_ref))
                     continue
             self._claimed[a.id] = a.input_key
+            if len(self._claimed) > RECENT_IDS:
+                self._claimed.popitem(last=False)
             stored = self.store.owner_of(a.id)
             if stored is not None and stored == (a.input_key, a.content_hash):
                 stats.notes["unchanged since an earlier run"] += 1

@@ -118,8 +118,8 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     for col in ("stage", "processed", "kept", "dropped", "notes", "seconds"):
         table.add_column(col, justify="right" if col in ("processed", "kept", "seconds") else "left")
     for st in s.stages:
-        dropped = ", ".join(f"{k}: {v}" for k, v in st.dropped.items())
-        notes = ", ".join(f"{k}: {v}" for k, v in st.notes.items())
+        dropped = "\n".join(f"{k}: {v}" for k, v in st.dropped.items())
+        notes = "\n".join(f"{k}: {v}" for k, v in sorted(st.notes.items()))
         table.add_row(st.name, str(st.processed), str(st.kept), escape(dropped), escape(notes), f"{st.seconds:.2f}")
     out.print(table)
     t = result.totals

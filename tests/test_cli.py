@@ -2,6 +2,7 @@
 
 import json
 import re
+import sqlite3
 
 import pytest
 from typer.testing import CliRunner
@@ -119,10 +120,15 @@ def test_interrupted_run_keeps_what_was_saved_and_resumes(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         analyze([str(src)], out, AnalyzeOptions(jobs=1, report=False), on_article=stop_after_two)
+    db = sqlite3.connect(out / "newstrace.db")
+    saved = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    db.close()
+    assert saved >= 2  # at least what had gone through every stage (stories work in batches)
     resumed = analyze([str(src)], out, AnalyzeOptions(jobs=1, report=False))
     analyzed = next(s for s in resumed.summary.stages if s.name == "analyze")
-    assert analyzed.processed == 3  # the two saved before the interruption are not redone
+    assert analyzed.processed == 5 - saved  # what was saved before the interruption is not redone
     assert resumed.totals["articles"] == 5
+    assert all(a["story_id"] for a in read_jsonl(out / "articles.jsonl"))
 
 
 def test_duplicate_article_flagged_not_dropped(tmp_path):

@@ -30,3 +30,16 @@ def test_seeds_artefacts_articles_and_sentences(shared_dir, tmp_path):
         assert len(mine) >= 10
         assert all(art["text"][s["start"]:s["end"]] == s["text"] for s in mine)
     assert any(n["value"] == 1_200_000 for s in sentences if s["article_id"] == rewrite["id"] for n in s["numbers"])
+
+
+def test_seeds_end_up_in_one_story(shared_dir, tmp_path):
+    from newstrace.runner import AnalyzeOptions, analyze
+
+    out = tmp_path / "out"
+    analyze([str(shared_dir / "seeds")], out, AnalyzeOptions(jobs=1, report=False))
+    articles = read_jsonl(out / "articles.jsonl")
+    assert len(articles) == 2
+    stories = read_jsonl(out / "stories.jsonl")
+    assert len(stories) == 1, [s["label"] for s in stories]
+    assert {m["article_id"] for m in stories[0]["members"]} == {a["id"] for a in articles}
+    assert {a["story_id"] for a in articles} == {stories[0]["id"]}

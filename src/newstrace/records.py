@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(slots=True)
@@ -119,6 +119,8 @@ class Article:
     # transient: the analysis view of the text (see normalize.text); never exported
     norm: Any = None
     dup_key: str | None = None  # hash of the text as read by people, for exact duplicates
+    # transient: the article's lead embedded (numpy float32, unit length), for stories
+    embedding: Any = None
     _hash: str | None = None
 
     @property

@@ -1,7 +1,7 @@
 """`analyze`: the main job, as a library call. The CLI is a thin layer over it.
 
 Data flows one way: read -> resume -> normalize -> artefacts -> duplicates -> analyze ->
-save, then the store is exported (JSONL) and the report written.
+save -> stories, then the store is exported (JSONL) and the report written.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from newstrace import __version__
 from newstrace.export import export_store, write_summary
+from newstrace.stories.records import iter_stories
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.language.analyze import Analyze
@@ -22,6 +23,7 @@ from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped
 from newstrace.store import DB_NAME, Store
 from newstrace.store.stages import Resume, Save
+from newstrace.stories.stage import Stories
 
 REPORT = "report.html"
 
@@ -82,6 +84,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         MarkDuplicates(store),
         Analyze(opts.jobs),
         Save(store),
+        Stories(store),
     ])
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
                                                  seen=read.counting(store.seen)))
@@ -91,8 +94,9 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         store.finish_run("interrupted", _now(), {})
         store.close()
         raise
-    files = export_store(store, out)
-    totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers")}
+    stories = list(iter_stories(store))
+    files = export_store(store, out, stories)
+    totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "stories")}
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
     run_info: dict[str, Any] = {
@@ -105,7 +109,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         from newstrace.report import write_report
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
-                     sentences_for=store.sentences_for, detail_limit=opts.detail_limit)
+                     sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
+                     stories=stories)
     store.finish_run(status, _now(), summary.to_json())
     store.close()
     return RunResult(out, summary, status, totals, files)

@@ -15,9 +15,11 @@ from typing import Any
 import orjson
 
 from newstrace.store import Store
+from newstrace.stories.records import iter_stories
 
 ARTICLES = "articles.jsonl"
 SENTENCES = "sentences.jsonl"
+STORIES = "stories.jsonl"
 SUMMARY = "summary.json"
 
 
@@ -33,8 +35,8 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def export_store(store: Store, out_dir: Path) -> dict[str, int]:
-    """Write articles.jsonl and sentences.jsonl from the store; returns rows per file."""
+def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
+    """Write articles.jsonl, sentences.jsonl and stories.jsonl from the store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
     def sentences() -> Iterable[dict[str, Any]]:
@@ -42,6 +44,7 @@ def export_store(store: Store, out_dir: Path) -> dict[str, int]:
             yield from store.sentences_for(article_id)
 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
+    counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
     return counts
 
 

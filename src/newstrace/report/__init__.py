@@ -6,8 +6,10 @@ index are tallied, then the page is rendered with `Template.generate()` and writ
 chunk, copying the spooled sections in. Memory is bounded by the index (at most
 `INDEX_LIMIT` small rows) and one article at a time.
 
-Later analyses (stories, provenance, claims, attributions, events) have reserved, empty
-blocks in `templates/report.html.j2`; see `RESERVED_SECTIONS`.
+Stories (`stories=`, the records of stories.jsonl) get a table after the overview and a
+collapsed section each, with a timeline of their articles drawn as inline SVG; every
+article's section links to its story. Later analyses (provenance, claims, attributions,
+events) have reserved, empty blocks in `templates/report.html.j2`; see `RESERVED_SECTIONS`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from markupsafe import Markup
 
 from newstrace.report import render
 
-__all__ = ["write_report", "INDEX_LIMIT", "RESERVED_SECTIONS"]
+__all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
 
 # The index lists at most this many articles (all of them are counted in the overview).
 INDEX_LIMIT = 10_000
@@ -36,8 +38,20 @@ SKIPS_SHOWN = 50
 # Above this many detailed articles, off-screen sections are rendered lazily (CSS
 # content-visibility), which keeps long reports responsive.
 LONG_REPORT = 150
+# The stories table (and the story sections) list at most this many stories, largest first.
+STORY_LIMIT = 500
+# Top entities of a story shown in the stories table (its section shows all it has).
+STORY_ENTITIES = 3
+# Outlets of a story named in the stories table before the rest are counted.
+STORY_OUTLETS = 3
+# Up to this many listed stories, their sections are open when the page loads.
+STORIES_OPEN = 10
+# In a story's section: undated articles named under the timeline (all are in the list),
+# and the most articles listed before the list is folded away.
+UNDATED_SHOWN = 12
+MEMBERS_SHOWN = 25
 # Sections a later version will add; the template has an empty block for each, not rendered.
-RESERVED_SECTIONS = ("stories", "provenance", "claims", "attributions", "events")
+RESERVED_SECTIONS = ("provenance", "claims", "attributions", "events")
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parent / "static"
@@ -55,24 +69,27 @@ def _env() -> Environment:
     env.filters["datetime"] = render.pretty_datetime
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else ("" if n is None else n)
     env.filters["seconds"] = _format_seconds
+    env.filters["percent"] = render.percent
     return env
 
 
 def write_report(path: Path, *, run: dict, articles: Iterable[dict],
-                 sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000) -> None:
+                 sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000,
+                 stories: list[dict] | None = None) -> None:
     """Write the HTML report of a run to `path` (replaced atomically when done).
 
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
     `articles` is streamed once; `sentences_for(article_id)` gives an article's sentences
     (with their entities and numbers). Only the first `detail_limit` articles get a full
-    section; the rest are counted, and indexed up to `INDEX_LIMIT`.
+    section; the rest are counted, and indexed up to `INDEX_LIMIT`. `stories` are story
+    records (as in stories.jsonl); the largest `STORY_LIMIT` are listed, each with a section.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     env = _env()
     section = env.get_template("article.html.j2")
     page = env.get_template("report.html.j2")
-    tally = _Tally(max(0, int(detail_limit)))
+    tally = _Tally(max(0, int(detail_limit)), _Stories(stories))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=str(path.parent)) as spool:
@@ -116,8 +133,9 @@ class _Tally:
     """Consumes the article stream: counts for the overview, rows for the index, and views
     of the detailed articles (yielded one at a time)."""
 
-    def __init__(self, detail_limit: int) -> None:
+    def __init__(self, detail_limit: int, stories: _Stories | None = None) -> None:
         self.detail_limit = detail_limit
+        self.stories = stories if stories is not None else _Stories(None)
         self.count = 0
         self.detailed = 0
         self.sentences = 0
@@ -214,6 +232,7 @@ class _Tally:
             "author": a.get("author") or "", "language": language, "english": english,
             "input": inp if isinstance(inp, dict) else {}, "content_hash": a.get("content_hash") or "",
             "duplicate_of": dup,
+            "stories": self.stories.of(aid),
             # the original is linked if it has a section; if it has not been seen yet, the
             # page's script unlinks the reference should it turn out to have none
             "dup_anchor": render.anchor_id(dup) if dup and self.seen.get(dup, True) else None,
@@ -247,7 +266,7 @@ class _Tally:
             entry["count"] += 1
         skipped_total = totals.get("skipped", summary.get("skipped", len(skips)))
         labels = sorted(self.labels.items(), key=lambda kv: (-kv[1], kv[0]))
-        all_labels = sorted(set(self.labels) | set(render.LABEL_HUES))
+        all_labels = sorted(set(self.labels) | set(render.LABEL_HUES) | self.stories.labels)
         return {
             "run": run,
             "tool": run.get("tool") or "newstrace",
@@ -289,7 +308,132 @@ class _Tally:
             "nav": self.nav,
             "reserved": RESERVED_SECTIONS,
             "long_report": LONG_REPORT,
+            **self.stories.context(self.seen, self.titles),
         }
+
+
+class _Stories:
+    """The stories to list: the largest `STORY_LIMIT`, ordered largest first, then newest.
+
+    Built before the articles are read (their sections link to their story); the members'
+    links and the timelines are worked out afterwards, when it is known which articles got
+    a section.
+    """
+
+    def __init__(self, stories: Iterable[dict] | None) -> None:
+        given = [s for s in (stories or ()) if isinstance(s, dict)]
+        self.total = len(given)
+        self.has_derived = any(s.get("derived_articles") is not None for s in given)
+        self.has_unsupported = any(s.get("unsupported_claims") is not None for s in given)
+        given.sort(key=_story_order, reverse=True)  # stable: ties keep their given order
+        self.listed = [_story_view(s) for s in given[:STORY_LIMIT]]
+        self.labels: set[str] = {e["label"] for v in self.listed for e in v["entities"]}
+        self._of: dict[str, list[dict]] = {}
+        for v in self.listed:
+            link = {"anchor": v["anchor"], "label": v["label"], "size": v["size"]}
+            for m in v["members"]:
+                links = self._of.setdefault(m["id"], [])
+                if not links or links[-1]["anchor"] != v["anchor"]:
+                    links.append(link)
+
+    def of(self, article_id: str) -> list[dict]:
+        """The listed stories an article belongs to (usually one, or none)."""
+        return self._of.get(article_id, [])
+
+    def context(self, sections: dict[str, bool], titles: dict[str, str]) -> dict[str, Any]:
+        """The template's story variables; `sections` tells which articles have a section,
+        `titles` gives the titles of indexed articles (for members listed without one)."""
+        for v in self.listed:
+            dated: list[tuple[Any, dict]] = []
+            for m in v["members"]:
+                m["href"] = f"#{render.anchor_id(m['id'])}" if sections.get(m["id"]) else None
+                if not m["title"]:
+                    m["title"] = titles.get(m["id"], "")
+                if m["when"] is not None:
+                    dated.append((m["when"], m))
+            v["timeline"] = render.timeline(dated) if dated else None
+            v["dated"] = [m for _, m in sorted(dated, key=lambda dm: dm[0])]
+            v["undated"] = [m for m in v["members"] if m["when"] is None]
+        return {
+            "stories": self.listed,
+            "stories_total": self.total,
+            "stories_more": self.total - len(self.listed),
+            "stories_singles": sum(1 for v in self.listed if v["size"] == 1),
+            "stories_open": len(self.listed) <= STORIES_OPEN,
+            "story_derived": self.has_derived,
+            "story_unsupported": self.has_unsupported,
+            "story_entities": STORY_ENTITIES,
+            "story_outlets": STORY_OUTLETS,
+            "undated_shown": UNDATED_SHOWN,
+            "members_shown": MEMBERS_SHOWN,
+        }
+
+
+def _story_order(s: dict) -> tuple:
+    """Sort key (descending): size, then dated before undated, then latest end, then start."""
+    end = render.short_date(s.get("end"))
+    start = render.short_date(s.get("start"))
+    return (_story_size(s), bool(end or start), end or start, start or end)
+
+
+def _story_size(s: dict) -> int:
+    size = s.get("size")
+    if isinstance(size, int) and not isinstance(size, bool):
+        return size
+    members = s.get("members")
+    return len(members) if isinstance(members, list) else 0
+
+
+def _story_view(s: dict) -> dict[str, Any]:
+    sid = str(s.get("id"))
+    label = " ".join(str(s.get("label") or "").split()) or sid
+    outlets = []
+    for o in s.get("outlets") or ():
+        if isinstance(o, dict):
+            outlets.append({"source": _name(o.get("source")), "articles": o.get("articles")})
+    raw = [m for m in (s.get("members") or ()) if isinstance(m, dict)]
+    if not raw and isinstance(s.get("article_ids"), list):  # a record with ids only
+        raw = [{"article_id": aid} for aid in s["article_ids"]]
+    hues = render.outlet_hues([*(o["source"] for o in outlets), *(_name(m.get("source")) for m in raw)])
+    for o in outlets:
+        o["hue"] = hues.get(o["source"] or "")
+    entities = [{"text": str(e.get("text") or ""), "label": str(e.get("label") or "entity"), "count": e.get("count")}
+                for e in (s.get("top_entities") or ()) if isinstance(e, dict)]
+    first = s.get("first_article") or s.get("first_article_id")
+    members = []
+    for i, m in sorted(enumerate(raw), key=lambda im: (_arrival(im[1]), im[0])):
+        aid = str(m.get("article_id"))
+        published = m.get("published") or m.get("crawled") or ""
+        source = _name(m.get("source"))
+        members.append({
+            "id": aid, "title": " ".join(str(m.get("title") or "").split()), "source": source,
+            "published": str(published), "when": render.parse_when(published),
+            "probability": m.get("probability"), "arrival": m.get("arrival"),
+            "first": first is not None and aid == str(first), "hue": hues.get(source or ""),
+            "href": None,
+        })
+    start, end = s.get("start"), s.get("end")
+    search = [label, sid, *(o["source"] or "unknown outlet" for o in outlets),
+              *(e["text"] for e in entities), render.short_date(start), render.short_date(end)]
+    size = _story_size(s)
+    return {
+        "id": sid, "anchor": render.story_anchor(sid), "label": label, "size": size,
+        "start": start, "end": end, "active": s.get("active"),
+        "outlets": outlets, "entities": entities, "members": members,
+        "derived": render.count_of(s.get("derived_articles")),
+        "unsupported": render.count_of(s.get("unsupported_claims")),
+        "q": " ".join(str(x) for x in search if x).lower(),
+    }
+
+
+def _name(source: Any) -> str | None:
+    """An outlet's name, or None for an unknown outlet."""
+    return None if source is None or str(source).strip() == "" else str(source)
+
+
+def _arrival(m: dict) -> float:
+    a = m.get("arrival")
+    return a if isinstance(a, (int, float)) and not isinstance(a, bool) else float("inf")
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 # Kinds of span, in the order their classes and tooltip lines are listed.
@@ -130,9 +130,17 @@ def anchor_id(article_id: Any) -> str:
     Letters, digits and `-` are kept; every other character (including `_`) becomes
     `_<hex code>_`, so different ids never share an anchor.
     """
-    text = str(article_id)
-    safe = "".join(c if (c.isascii() and c.isalnum()) or c == "-" else f"_{ord(c):x}_" for c in text)
-    return f"article-{safe}"
+    return f"article-{_safe_id(article_id)}"
+
+
+def story_anchor(story_id: Any) -> str:
+    """The fragment id of a story's section: `story-<id>`, made safe as `anchor_id` does."""
+    return f"story-{_safe_id(story_id)}"
+
+
+def _safe_id(value: Any) -> str:
+    text = str(value)
+    return "".join(c if (c.isascii() and c.isalnum()) or c == "-" else f"_{ord(c):x}_" for c in text)
 
 
 def label_hue(label: str) -> int:
@@ -365,3 +373,163 @@ def format_generated(value: Any) -> str:
 def reason_key(reason: Any) -> str:
     """Groups skip reasons for counting: the part before the first colon."""
     return str(reason or "unknown").split(":", 1)[0].strip() or "unknown"
+
+
+# ---------------------------------------------------------------------------------------
+# stories: dates and the timeline drawing
+
+# The timeline's drawing box (SVG user units; the drawing scales to the page's width).
+TIMELINE_WIDTH = 760
+_TL_PAD = 46  # room at each end for a tick label centred on the first/last mark
+_TL_TOP = 9
+_TL_LANE = 13  # vertical distance between stacked marks
+_TL_GAP = 11  # marks closer than this (horizontally) go to another lane
+_TL_LANES = 6  # more marks that close overlap in the top lane
+_TL_TICKS = 7
+_MIDNIGHT = datetime.min.time()
+
+
+def parse_when(value: Any) -> datetime | None:
+    """An ISO date or datetime (as found in `published`) as a naive UTC datetime, else None."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        return None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
+
+
+def outlet_hues(sources: Iterable[Any]) -> dict[str, int]:
+    """Hues for a story's outlets, in the order given: spread by the golden angle, so the
+    outlets of one story get clearly different colours. Unknown outlets (None, "") get none."""
+    hues: dict[str, int] = {}
+    for source in sources:
+        if source and str(source) not in hues:
+            hues[str(source)] = round(205 + len(hues) * 137.508) % 360
+    return hues
+
+
+def percent(value: Any) -> str:
+    """A probability (0..1) as a whole percentage: `93%`; `—` if not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return "—"
+    return f"{value * 100:.0f}%"
+
+
+def count_of(value: Any) -> Any:
+    """What a later capability recorded for a story, shown as a count where it is one:
+    None stays None (not run); a list or mapping is counted; anything else is shown as is."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (list, tuple, dict, set)):
+        return len(value)
+    return str(value)
+
+
+def timeline(points: Sequence[tuple[datetime, Any]], width: int = TIMELINE_WIDTH) -> dict[str, Any]:
+    """Where to draw dated marks on a horizontal time axis.
+
+    `points` are (when, payload) pairs. Returns the drawing's `width` and `height`, the
+    axis' `y` and ends (`x0`, `x1`), `marks` (x, y, payload; marks that would touch are
+    stacked in lanes above the axis) and `ticks` (x, label). Positions are in SVG units.
+    """
+    x0, x1 = _TL_PAD, width - _TL_PAD
+    pts = sorted(points, key=lambda p: p[0])
+    if not pts:
+        return {"width": width, "height": 0, "y": 0, "x0": x0, "x1": x1, "marks": [], "ticks": []}
+    lo, hi = pts[0][0], pts[-1][0]
+    timed = any(when.time() != _MIDNIGHT for when, _ in pts)
+    if timed and hi - lo >= timedelta(days=1):  # over days: the axis runs from midnight to midnight
+        lo = datetime(lo.year, lo.month, lo.day)
+        if hi.time() != _MIDNIGHT:
+            hi = datetime(hi.year, hi.month, hi.day) + timedelta(days=1)
+    span = (hi - lo).total_seconds()
+
+    def x_of(when: datetime) -> float:
+        if span <= 0:
+            return (x0 + x1) / 2
+        return x0 + (x1 - x0) * (when - lo).total_seconds() / span
+
+    placed: list[tuple[float, int, Any, datetime]] = []
+    lanes: list[float] = []  # last x drawn in each lane
+    for when, payload in pts:
+        x = x_of(when)
+        lane = next((i for i, last in enumerate(lanes) if x - last >= _TL_GAP), None)
+        if lane is None:
+            if len(lanes) < _TL_LANES:
+                lanes.append(x)
+                lane = len(lanes) - 1
+            else:
+                lane = min(range(len(lanes)), key=lambda i: lanes[i])
+        lanes[lane] = x
+        placed.append((x, lane, payload, when))
+    axis = _TL_TOP + len(lanes) * _TL_LANE + 2
+    marks = [{"x": round(x, 1), "y": axis - 8 - lane * _TL_LANE, "lane": lane, "item": payload, "when": when}
+             for x, lane, payload, when in placed]
+    ticks = [{"x": round(x_of(t), 1), "label": label} for t, label in _ticks(lo, hi, timed)]
+    return {"width": width, "height": axis + 24, "y": axis, "x0": x0, "x1": x1, "marks": marks, "ticks": ticks}
+
+
+def _ticks(lo: datetime, hi: datetime, timed: bool) -> list[tuple[datetime, str]]:
+    """At most `_TL_TICKS` round dates between `lo` and `hi` (inclusive), with labels. Ticks
+    within a day are only used when the dates have times (`timed`) and span two days at most."""
+    if hi <= lo:
+        return [(lo, lo.strftime("%Y-%m-%d %H:%M" if timed else "%Y-%m-%d"))]
+    units = [("d", 1), ("d", 2), ("d", 7), ("d", 14), ("m", 1), ("m", 2), ("m", 3), ("m", 6),
+             ("y", 1), ("y", 2), ("y", 5), ("y", 10), ("y", 25), ("y", 50), ("y", 100)]
+    if timed and hi - lo <= timedelta(days=2):
+        units = [("h", 1), ("h", 3), ("h", 6), ("h", 12), *units]
+    for unit, step in units:
+        ticks = _round_dates(lo, hi, unit, step, _TL_TICKS + 1)
+        if 2 <= len(ticks) <= _TL_TICKS:
+            fmt = {"d": "%Y-%m-%d", "m": "%Y-%m", "y": "%Y"}.get(unit)
+            return [(t, t.strftime(fmt or ("%H:%M" if t.time() != _MIDNIGHT else "%Y-%m-%d"))) for t in ticks]
+    if lo.date() == hi.date():
+        return [(lo, lo.strftime("%H:%M")), (hi, hi.strftime("%H:%M"))]
+    fmt = "%Y-%m-%d %H:%M" if timed and hi - lo <= timedelta(days=2) else "%Y-%m-%d"
+    return [(lo, lo.strftime(fmt)), (hi, hi.strftime(fmt))]
+
+
+def _round_dates(lo: datetime, hi: datetime, unit: str, step: int, limit: int) -> list[datetime]:
+    """Dates in [lo, hi] that are whole multiples of `step` units; at most `limit` of them
+    (so a result of `limit` dates may mean there were more)."""
+    out: list[datetime] = []
+    if unit in ("h", "d"):
+        size = timedelta(hours=step) if unit == "h" else timedelta(days=step)
+        base = datetime(lo.year, lo.month, lo.day) if unit == "h" else datetime(lo.year, 1, 1)
+        first = base + size * -(-(lo - base) // size)  # the first multiple at or after lo
+        if first > hi:
+            return out
+        count = min((hi - first) // size + 1, limit)
+        return [first + size * i for i in range(count)]
+    if unit == "m":
+        months = lo.year * 12 + lo.month - 1
+        if lo != datetime(lo.year, lo.month, 1):
+            months += 1
+        months = -(-months // step) * step
+        while len(out) < limit:
+            t = datetime(months // 12, months % 12 + 1, 1)
+            if t > hi:
+                break
+            out.append(t)
+            months += step
+        return out
+    year = lo.year if lo == datetime(lo.year, 1, 1) else lo.year + 1
+    year = -(-year // step) * step
+    while len(out) < limit and year <= 9999:
+        t = datetime(year, 1, 1)
+        if t > hi:
+            break
+        out.append(t)
+        year += step
+    return out

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newstrace.records import SCHEMA_VERSION, Article, Skipped
+from newstrace.records import SCHEMA_VERSION, Article, Entity, Sentence, Skipped
 
 DB_NAME = "newstrace.db"
 # Commit after this many articles or seconds, whichever comes first: an interrupted run
@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS numbers (
 CREATE INDEX IF NOT EXISTS numbers_article ON numbers(article_id);
 CREATE TABLE IF NOT EXISTS skipped (
     run_id INTEGER, path TEXT, "where" TEXT, reason TEXT, stage TEXT, problem INTEGER);
+CREATE TABLE IF NOT EXISTS article_vectors (article_id TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, active INTEGER NOT NULL DEFAULT 1, run_id INTEGER);
+CREATE TABLE IF NOT EXISTS story_members (
+    article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, probability REAL, arrival INTEGER,
+    in_state INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id, arrival);
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB);
 """
 
 
@@ -176,9 +183,85 @@ class Store:
         db.executemany('INSERT INTO numbers VALUES (?,?,?,?,?,?,?,?)',
                        [(s.id, a.id, n.start, n.end, n.text, n.value, n.unit, n.kind)
                         for s in a.sentences for n in s.numbers])
+        self._maybe_commit()
+
+    def _maybe_commit(self) -> None:
         self._pending += 1
         if self._pending >= COMMIT_EVERY_ARTICLES or time.monotonic() - self._last_commit > COMMIT_EVERY_SECONDS:
             self.commit()
+
+    def put_vector(self, article_id: str, vector: bytes) -> None:
+        self._begin()
+        self.db.execute("INSERT OR REPLACE INTO article_vectors(article_id, vector) VALUES (?, ?)",
+                        (article_id, vector))
+
+    def get_vector(self, article_id: str) -> bytes | None:
+        row = self.db.execute("SELECT vector FROM article_vectors WHERE article_id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def put_membership(self, article_id: str, story_id: str, probability: float, arrival: int,
+                       new_story: bool) -> None:
+        """Record that an article joined a story (in the clusterer's arrival order)."""
+        self._begin()
+        if new_story:
+            self.db.execute("INSERT OR REPLACE INTO stories(id, active, run_id) VALUES (?, 1, ?)",
+                            (story_id, self.run_id))
+        self.db.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, probability, arrival, "
+                        "in_state) VALUES (?, ?, ?, ?, 0)", (article_id, story_id, probability, arrival))
+        self._maybe_commit()
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM story_members WHERE article_id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def retire_stories(self, story_ids: list[str]) -> None:
+        if story_ids:
+            self._begin()
+            self.db.executemany("UPDATE stories SET active=0 WHERE id=?", [(i,) for i in story_ids])
+
+    def save_state(self, name: str, value: bytes) -> None:
+        """Store a stage's state with the memberships it covers, in one transaction."""
+        self._begin()
+        self.db.execute("INSERT OR REPLACE INTO state(name, value) VALUES (?, ?)", (name, value))
+        self.db.execute("UPDATE story_members SET in_state=1 WHERE in_state=0")
+        self.commit()
+
+    def load_state(self, name: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM state WHERE name=?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def unclustered(self) -> list[str]:
+        """Ids of stored articles that the saved clusterer state does not cover, in stored
+        order (an earlier run stopped before saving it); their loose memberships are dropped."""
+        self._begin()
+        self.db.execute("DELETE FROM story_members WHERE in_state=0")
+        self.db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members)")
+        ids = [r[0] for r in self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id=a.id "
+            "WHERE m.article_id IS NULL ORDER BY a.seq")]
+        self.commit()
+        return ids
+
+    def reset_stories(self) -> None:
+        """Forget every story (the clusterer state could not be read)."""
+        self._begin()
+        for table in ("story_members", "stories", "state"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.commit()
+
+    def load_article(self, article_id: str) -> Article | None:
+        """A stored article with its sentences and entities (numbers left out)."""
+        row = self.db.execute("SELECT id, text, title, source, url, published, crawled, language, "
+                              "duplicate_of FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        a = Article(id=row[0], text=row[1], title=row[2], source=row[3], url=row[4], published=row[5],
+                    crawled=row[6], language=row[7], duplicate_of=row[8])
+        for d in self.sentences_for(article_id):
+            s = Sentence(d["id"], article_id, d["start"], d["end"], d["text"], artefact=d["artefact"])
+            s.entities = [Entity(e["start"], e["end"], e["text"], e["label"], e.get("value")) for e in d["entities"]]
+            a.sentences.append(s)
+        return a
 
     def put_skip(self, skip: Skipped) -> None:
         self._begin()
@@ -187,22 +270,22 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------
     def count(self, table: str) -> int:
-        assert table in ("articles", "sentences", "entities", "numbers", "skipped")
+        assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:
         """Articles in the shape of `articles.jsonl`, in the order they were first stored."""
         cur = self.db.execute(
-            "SELECT id, title, text, source, url, published, crawled, author, language, artefacts, "
-            "title_span, duplicate_of, input_path, input_ref, input_format, encoding, content_hash "
-            "FROM articles ORDER BY seq")
+            "SELECT a.id, title, text, source, url, published, crawled, author, language, artefacts, "
+            "title_span, duplicate_of, input_path, input_ref, input_format, encoding, content_hash, "
+            "m.story_id FROM articles a LEFT JOIN story_members m ON m.article_id=a.id ORDER BY a.seq")
         for r in cur:
             yield {"id": r[0], "title": r[1], "text": r[2], "source": r[3], "url": r[4],
                    "published": r[5], "crawled": r[6], "author": r[7], "language": r[8],
                    "artefacts": json.loads(r[9]), "title_span": json.loads(r[10]),
                    "duplicate_of": r[11],
                    "input": {"path": r[12], "ref": r[13], "format": r[14], "encoding": r[15]},
-                   "content_hash": r[16]}
+                   "content_hash": r[16], "story_id": r[17]}
 
     def sentences_for(self, article_id: str) -> list[dict[str, Any]]:
         """An article's sentences in the shape of `sentences.jsonl`."""

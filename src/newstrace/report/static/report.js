@@ -104,6 +104,53 @@
     if (r.bottom < 0 || r.top > window.innerHeight) hideTip(); else showTip(tipFor, tipX);
   }, { passive: true });
 
+  /* ---- stories table: text filter and "hide single-article stories" ---- */
+  var sBody = $("#stories-body");
+  if (sBody) {
+    var sRows = $$("tr[data-q]", sBody);
+    var sInput = $("#stories-filter");
+    var sSingles = $("#stories-singles");
+    var sCount = $("#stories-count");
+    var sNone = $("#stories-none");
+    var sApply = function () {
+      var terms = sInput ? sInput.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+      var noSingles = !!(sSingles && sSingles.checked);
+      var shown = 0;
+      for (var i = 0; i < sRows.length; i++) {
+        var row = sRows[i];
+        var ok = !(noSingles && row.hasAttribute("data-single"));
+        var q = row.getAttribute("data-q");
+        for (var j = 0; j < terms.length && ok; j++) ok = q.indexOf(terms[j]) !== -1;
+        if (row.hidden === ok) row.hidden = !ok;
+        if (ok) shown++;
+      }
+      if (sCount) sCount.textContent = (terms.length || noSingles) ? shown + " of " + sRows.length + " shown"
+        : sRows.length + (sRows.length === 1 ? " story" : " stories");
+      if (sNone) sNone.hidden = shown !== 0;
+    };
+    if (sInput) {
+      sInput.addEventListener("input", sApply);
+      sInput.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { sInput.value = ""; sApply(); } });
+    }
+    if (sSingles) sSingles.addEventListener("change", sApply);
+    if ((sInput && sInput.value) || (sSingles && sSingles.checked)) sApply();
+  }
+
+  /* ---- a link to a story opens its (collapsed) section ---- */
+  function openStory(id) {
+    var el = id && doc.getElementById(id);
+    if (el && el.tagName === "DETAILS") el.open = true;
+  }
+  function openFromHash() {
+    try { openStory(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* malformed hash */ }
+  }
+  doc.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest('a[href^="#story-"]');
+    if (a) openStory(a.getAttribute("href").slice(1));
+  });
+  window.addEventListener("hashchange", openFromHash);
+  openFromHash();
+
   /* ---- references to articles that have no section in this page become plain text ---- */
   $$("a.xref").forEach(function (a) {
     var id = a.getAttribute("href").slice(1);

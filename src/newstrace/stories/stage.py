@@ -1,0 +1,140 @@
+"""The `Stories` stage: each saved article joins a story, as the stream flows.
+
+Runs after `Save`. Articles are taken in small batches so their leads are embedded in one
+call, then placed one by one by the `StoryClusterer`; each membership is written to the
+store as it is decided. The clusterer's state (live stories, document frequencies) is saved
+in the store when the stage closes, with the memberships it covers marked in the same
+transaction, so a later run picks up exactly where this one stopped and extends the same
+stories. Articles stored by a run that died before saving the state are placed again first.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import zlib
+from collections.abc import Iterator
+
+import numpy as np
+
+from newstrace.language.embed import EmbeddingUnavailable, embed
+from newstrace.pipeline import RunContext, Stage, StageStats
+from newstrace.records import Article
+from newstrace.stories.cluster import StoryClusterer, StoryModel, article_features, story_text
+from newstrace.store import Store
+
+log = logging.getLogger(__name__)
+
+STATE = "stories.clusterer"
+STATE_VERSION = 1
+# Articles embedded per call: batching keeps the model busy; small enough to stream.
+BATCH = 32
+
+
+class Stories(Stage):
+    name = "stories"
+
+    def __init__(self, store: Store, model: StoryModel | None = None, embeddings: bool = True) -> None:
+        self.store = store
+        self.model = model
+        self.embeddings = embeddings
+        self.clusterer: StoryClusterer | None = None
+
+    # -- state ---------------------------------------------------------------------------
+    def _load(self, stats: StageStats) -> StoryClusterer:
+        model = self.model or StoryModel.load()
+        blob = self.store.load_state(STATE)
+        if blob is not None:
+            try:
+                version, clusterer = pickle.loads(zlib.decompress(blob))
+                if version != STATE_VERSION:
+                    raise ValueError(f"state version {version}")
+                clusterer.model = model
+                return clusterer
+            except Exception as exc:  # noqa: BLE001 - an unreadable state is rebuilt, not fatal
+                log.warning("story state unreadable (%s): stories are rebuilt from the stored articles", exc)
+                stats.notes["story state rebuilt"] += 1
+                self.store.reset_stories()
+        return StoryClusterer(model)
+
+    def _save(self) -> None:
+        c = self.clusterer
+        if c is None:
+            return
+        self.store.retire_stories([s.id for s in c.retired])
+        c.retired.clear()
+        model, c.model = c.model, None  # the model ships with the code, not the state
+        try:
+            blob = zlib.compress(pickle.dumps((STATE_VERSION, c), protocol=pickle.HIGHEST_PROTOCOL), 1)
+        finally:
+            c.model = model
+        self.store.save_state(STATE, blob)
+
+    # -- the stream ----------------------------------------------------------------------
+    def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
+        self.clusterer = self._load(stats)
+        backlog = self.store.unclustered()
+        if backlog:
+            stats.notes["stored articles placed again (an earlier run stopped early)"] += len(backlog)
+            for i in range(0, len(backlog), BATCH):
+                batch = [a for a in (self.store.load_article(x) for x in backlog[i:i + BATCH]) if a is not None]
+                for _ in self._place(batch, stats):
+                    pass
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= BATCH:
+                yield from self._place(batch, stats)
+                batch = []
+        yield from self._place(batch, stats)
+
+    def _vectors(self, batch: list[Article]) -> None:
+        if not self.embeddings:
+            return
+        todo = []
+        for a in batch:
+            if a.embedding is None:
+                stored = self.store.get_vector(a.id)
+                if stored is not None and a.duplicate_of is None:
+                    a.embedding = np.frombuffer(stored, dtype=np.float32)
+                else:
+                    todo.append(a)
+        if not todo:
+            return
+        try:
+            vecs = embed([story_text(a) for a in todo])
+        except EmbeddingUnavailable:
+            self.embeddings = False
+            raise
+        for a, v in zip(todo, vecs):
+            a.embedding = v
+            self.store.put_vector(a.id, v.tobytes())
+
+    def _place(self, batch: list[Article], stats: StageStats) -> Iterator[Article]:
+        if not batch:
+            return
+        assert self.clusterer is not None
+        self._vectors(batch)
+        c = self.clusterer
+        for a in batch:
+            stats.processed += 1
+            original = self.store.story_of(a.duplicate_of) if a.duplicate_of else None
+            if original is not None:
+                # An exact duplicate reports what its original reports; it adds nothing to
+                # the story's centroids (which would only weigh the repeated text twice).
+                self.store.put_membership(a.id, original, 1.0, c.arrivals, False)
+                stats.notes["exact duplicates joined their original's story"] += 1
+            else:
+                placed = c.add(article_features(a))
+                self.store.put_membership(a.id, placed.story_id, round(placed.probability, 4),
+                                          c.arrivals, placed.new)
+                stats.notes["new stories" if placed.new else "joined a story"] += 1
+            if c.retired:
+                self.store.retire_stories([s.id for s in c.retired])
+                c.retired.clear()
+            stats.kept += 1
+            a.embedding = None  # not needed downstream; keeps memory flat
+            yield a
+
+    def close(self) -> None:
+        self._save()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import math
 import pickle
@@ -36,7 +37,7 @@ from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 from newstrace.stories.evaluate import bcubed, lookalike_merges  # noqa: E402
 from newstrace.stories.cluster import (  # noqa: E402
-    FEATURES, StoryClusterer, StoryModel, article_features, pair_features, story_text,
+    FEATURES, LEAD_CHARS, StoryClusterer, StoryModel, article_features, pair_features, story_text,
 )
 
 ECB = ROOT.parent / "shared" / "data" / "clustering" / "ecbplus.dev.jsonl"
@@ -49,7 +50,8 @@ L2 = 1.0  # ridge penalty of the logistic fit; features are all of order 1
 def load() -> tuple[list, dict[str, tuple[str, str, str]]]:
     raw = ECB.read_bytes()
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache = CACHE / f"ecb-articles-{hashlib.sha1(raw).hexdigest()[:12]}.pkl"
+    key = hashlib.sha1(raw + f"{inspect.getsource(story_text)}{LEAD_CHARS}".encode()).hexdigest()[:12]
+    cache = CACHE / f"ecb-articles-{key}.pkl"
     rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
     meta = {r["doc_id"]: (r["topic"], r["event_cluster"], r["split"]) for r in rows}
     if cache.exists():

@@ -108,7 +108,7 @@ def test_run_stopped_before_saving_its_state_is_caught_up(tmp_path):
     db.close()
     result = analyze([str(tmp_path / "in")], out, AnalyzeOptions(jobs=1, report=False))
     notes = {k: v for st in result.summary.stages for k, v in st.notes.items()}
-    assert notes["stored articles placed again (an earlier run stopped early)"] == 4
+    assert notes["stored articles not yet in a story, placed first"] == 4
     story, records = _stories(out)
     assert all(story[a[0]] for a in QUAKE_A + QUAKE_B)
     assert story["quake-a3"] == story["quake-a1"]

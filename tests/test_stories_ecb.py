@@ -1,6 +1,6 @@
 """CI floor for story clustering on the ECB+ dev split (../shared/data/clustering).
 
-The figure itself comes from `python benchmarks/stories_ecb.py` (BCubed F1 0.887 on dev,
+The figure itself comes from `python benchmarks/stories_ecb.py` (BCubed F1 0.882 on dev,
 5 arrival orders, when the model was fitted); this test fails if a change takes it under
 the floor. Skips where the shared development data is not beside the repository.
 """

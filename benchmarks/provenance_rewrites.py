@@ -94,8 +94,6 @@ def main() -> None:
             al = align(du, unit_cache[c], dv, sv)
             dlen = np.array([u.end - u.start for u in du], dtype=float)
             cov_d = float(dlen[al.derived_aligned].sum() / dlen.sum()) if dlen.sum() else 0.0
-            slen = np.array([u.end - u.start for u in unit_cache[c]], dtype=float)
-            cov_s = float(slen[al.source_aligned].sum() / slen.sum()) if slen.sum() else 0.0
             mean_max = float((dv @ sv.T).max(axis=1).mean()) if len(dv) and len(sv) else 0.0
             cand_scores.setdefault("coverage_derived", {})[c] = cov_d
             cand_scores.setdefault("mean_max_cos", {})[c] = mean_max

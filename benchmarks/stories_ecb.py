@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import inspect
 import json
-import math
 import pickle
 import random
 import sys
@@ -29,6 +28,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from fitting import fit_logistic  # noqa: E402
 
 from newstrace.language.analyze import Analyze  # noqa: E402
 from newstrace.language.embed import embed  # noqa: E402
@@ -136,23 +138,6 @@ def teacher_forced(feats: list, meta: dict) -> tuple[np.ndarray, np.ndarray]:
     return np.array(xs), np.array(ys)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Ridge-penalised logistic regression by Newton's method (IRLS)."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    pen = np.eye(xb.shape[1]) * L2
-    pen[-1, -1] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(xb @ w, -50, 50)))
-        grad = xb.T @ (p - y) + pen @ w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + pen
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w[:-1], float(w[-1])
-
-
 def evaluate(feats: list, meta: dict, model: StoryModel) -> dict[str, float]:
     gold = {f.article_id: meta[f.article_id][1] for f in feats}
     res = Counter()
@@ -179,7 +164,7 @@ def main() -> None:
     split = {s: [f for f in feats if meta[f.article_id][2] == s] for s in ("train", "dev")}
     if args.train:
         x, y = teacher_forced(split["train"], meta)
-        w, b = fit_logistic(x[:, cols], y)
+        w, b = fit_logistic(x[:, cols], y, L2)
         print(f"fit on {len(y)} (article, story) pairs from the train split ({int(y.sum())} positive)")
         best = None
         for th in np.arange(0.05, 0.951, 0.05):

@@ -14,7 +14,6 @@ from typing import Any
 
 from newstrace import __version__
 from newstrace.export import export_store, write_summary
-from newstrace.stories.records import iter_stories
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.language.analyze import Analyze
@@ -23,6 +22,7 @@ from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped
 from newstrace.store import DB_NAME, Store
 from newstrace.store.stages import Resume, Save
+from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
 
 REPORT = "report.html"

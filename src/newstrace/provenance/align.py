@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
+
+from newstrace.language.words import stop_words
 
 # Word-overlap bars (Jaccard over content words) for the copy kinds.
 VERBATIM = 0.9
@@ -32,15 +33,8 @@ GAP = 2
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
-@cache
-def _stops() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
 def content_words(text: str) -> frozenset[str]:
-    stops = _stops()
+    stops = stop_words()
     return frozenset(w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in stops)
 
 

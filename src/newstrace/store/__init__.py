@@ -163,7 +163,7 @@ class Store:
         self._begin()
         db = self.db
         db.execute("DELETE FROM articles WHERE id=?", (a.id,))
-        for table in ("sentences", "entities", "numbers"):
+        for table in ("sentences", "entities", "numbers", "article_vectors"):
             db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
         j = a.to_json()
         db.execute(

@@ -21,14 +21,15 @@ import json
 import math
 import re
 from collections import Counter, OrderedDict
+from itertools import islice
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from newstrace.language.dates import parse_reference
+from newstrace.language.words import stop_words
 from newstrace.records import Article
 
 # Named-entity labels that identify an event's participants, place and occasion.
@@ -53,13 +54,6 @@ LEAD_CHARS = 600
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _ENT_CLEAN = re.compile(r"^(?:the|a|an)\s+|['’]s$", re.IGNORECASE)
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
 
 
 @dataclass(slots=True)
@@ -152,11 +146,12 @@ class _DocFreq:
         self.df.update(terms.keys())
 
     def vector(self, terms: Counter[str]) -> dict[str, float]:
-        """L2-normalised (1 + log tf) * idf."""
+        """L2-normalised (1 + log tf) * idf, heaviest term first (callers take the top terms
+        with `islice`, so nothing is sorted twice)."""
         n = self.n
         vec = {t: (1.0 + math.log(c)) * (math.log((n + 1) / (self.df[t] + 1)) + 1.0) for t, c in terms.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
+        return {t: v / norm for t, v in sorted(vec.items(), key=lambda kv: -kv[1])}
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -304,8 +299,7 @@ class StoryClusterer:
         return self.words_df.vector(f.words), self.ents_df.vector(f.entities)
 
     def candidates(self, vw: dict[str, float], ve: dict[str, float]) -> list[Story]:
-        query = [f"w:{t}" for t, _ in sorted(vw.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]]
-        query += [f"e:{t}" for t, _ in sorted(ve.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]]
+        query = [f"w:{t}" for t in islice(vw, QUERY_TERMS)] + [f"e:{t}" for t in islice(ve, QUERY_TERMS)]
         hits: Counter[str] = Counter()
         for key in query:
             for sid in self.index.get(key, ()):
@@ -337,7 +331,7 @@ class StoryClusterer:
         story.words.add(vw)
         story.entities.add(ve)
         story.members.append(f.article_id)
-        top = dict(sorted(vw.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]) if len(vw) > MEMBER_TERMS else vw
+        top = dict(islice(vw.items(), MEMBER_TERMS)) if len(vw) > MEMBER_TERMS else vw
         story.recent.append((top, ve, f.vector))
         del story.recent[:-MEMBER_VECTORS]
         if f.vector is not None:
@@ -350,7 +344,7 @@ class StoryClusterer:
             story.last_time = f.time if story.last_time is None else max(story.last_time, f.time)
         story.last_seen = self.arrivals
         self.active.move_to_end(story.id)
-        keys = {f"w:{t}" for t, _ in sorted(vw.items(), key=lambda kv: -kv[1])[:QUERY_TERMS]}
+        keys = {f"w:{t}" for t in islice(vw, QUERY_TERMS)}
         keys |= {f"e:{t}" for t in ve}
         for k in keys - story.keys:
             self.index.setdefault(k, set()).add(story.id)

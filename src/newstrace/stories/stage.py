@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from newstrace.language.embed import EmbeddingUnavailable, embed
+from newstrace.language.embed import embed
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article
 from newstrace.stories.cluster import StoryClusterer, StoryModel, article_features, story_text
@@ -89,24 +89,19 @@ class Stories(Stage):
         yield from self._place(batch, stats)
 
     def _vectors(self, batch: list[Article]) -> None:
+        """Embed the leads of the articles to place, reusing a stored vector (an article
+        placed again after an interrupted run); a changed article has none (`put_article`
+        drops it with the old text)."""
         if not self.embeddings:
             return
         todo = []
         for a in batch:
-            if a.embedding is None:
-                stored = self.store.get_vector(a.id)
-                if stored is not None and a.duplicate_of is None:
-                    a.embedding = np.frombuffer(stored, dtype=np.float32)
-                else:
-                    todo.append(a)
-        if not todo:
-            return
-        try:
-            vecs = embed([story_text(a) for a in todo])
-        except EmbeddingUnavailable:
-            self.embeddings = False
-            raise
-        for a, v in zip(todo, vecs):
+            stored = self.store.get_vector(a.id)
+            if stored is not None:
+                a.embedding = np.frombuffer(stored, dtype=np.float32)
+            else:
+                todo.append(a)
+        for a, v in zip(todo, embed([story_text(a) for a in todo]) if todo else ()):
             a.embedding = v
             self.store.put_vector(a.id, v.tobytes())
 
@@ -114,14 +109,15 @@ class Stories(Stage):
         if not batch:
             return
         assert self.clusterer is not None
-        self._vectors(batch)
         c = self.clusterer
+        # An exact duplicate reports what its original reports: it joins the original's story
+        # and adds nothing to the story's centroids (nor needs an embedding).
+        originals = {a.id: self.store.story_of(a.duplicate_of) for a in batch if a.duplicate_of}
+        self._vectors([a for a in batch if originals.get(a.id) is None])
         for a in batch:
             stats.processed += 1
-            original = self.store.story_of(a.duplicate_of) if a.duplicate_of else None
+            original = originals.get(a.id)
             if original is not None:
-                # An exact duplicate reports what its original reports; it adds nothing to
-                # the story's centroids (which would only weigh the repeated text twice).
                 self.store.put_membership(a.id, original, 1.0, c.arrivals, False)
                 stats.notes["exact duplicates joined their original's story"] += 1
             else:

@@ -176,3 +176,22 @@ def test_old_stories_retire_by_date():
     c.add(_features("new", {"election": 3, "vote": 2}, {"tessel": 1}, day=20030.0))
     assert [s.members for s in c.retired] == [["old"]]
     assert math.isclose(c.active[next(iter(c.active))].last_time, 20030.0)
+
+
+def test_changed_article_gets_a_new_lead_vector(tmp_path):
+    _write(tmp_path / "in", QUAKE_A[:1])
+    out = tmp_path / "out"
+    analyze([str(tmp_path / "in")], out, AnalyzeOptions(jobs=1, report=False))
+
+    def vector():
+        db = sqlite3.connect(out / "newstrace.db")
+        try:
+            return db.execute("SELECT vector FROM article_vectors WHERE article_id='quake-a1'").fetchone()[0]
+        finally:
+            db.close()
+
+    before = vector()
+    aid, source, day, _, _ = QUAKE_A[0]
+    _write(tmp_path / "in", [(aid, source, day, "Chess final decided in four hours", OTHER[0][4])])
+    analyze([str(tmp_path / "in")], out, AnalyzeOptions(jobs=1, report=False))
+    assert vector() != before  # embedded again from the new text, not the stale one

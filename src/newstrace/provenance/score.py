@@ -9,6 +9,7 @@ independent reports do), and in the rare details it shares.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ class Doc:
     units: list[Unit]
     vectors: np.ndarray  # (len(units), 384), unit length
     words: frozenset[str]
+    details: frozenset[str] = frozenset()  # numbers and names: the checkable details
 
     @property
     def chars(self) -> int:
@@ -37,13 +39,25 @@ class Doc:
         return m / (float(np.linalg.norm(m)) or 1.0)
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
+
+
+def details(text: str) -> frozenset[str]:
+    """Numbers and capitalised names not at the start of a sentence, lowercased: the details a
+    rewrite keeps and an independent report of the same event mostly has its own of."""
+    nums = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    names = {w.lower() for m in _NAME.finditer(text) for w in m.group().split()}
+    return frozenset(nums | names)
+
+
 def make_doc(article_id: str, units: list[Unit], vectors: np.ndarray) -> Doc:
     words = frozenset().union(*[u.words for u in units]) if units else frozenset()
-    return Doc(article_id, units, vectors, words)
+    return Doc(article_id, units, vectors, words, details(" ".join(u.text for u in units)))
 
 
-FEATURES = ["mean_max_cos", "coverage_derived", "coverage_source", "order", "rare_shared", "log_length_ratio",
-            "strong_share", "structure"]
+FEATURES = ["mean_max_cos", "coverage_derived", "coverage_source", "order", "log_length_ratio", "strong_share",
+            "structure", "details_kept", "details_covered", "aligned_cos", "kept_x_coverage", "kept_x_structure"]
 
 # Cosine of a strong sentence match (a close paraphrase or a copy).
 STRONG = 0.8
@@ -86,8 +100,7 @@ def _structure(al: Alignment, n: int) -> float:
     return len(tails) / n
 
 
-def pair_features(derived: Doc, source: Doc, idf: dict[str, float] | None = None,
-                  rare_idf: float = 3.0) -> tuple[list[float], Alignment]:
+def pair_features(derived: Doc, source: Doc) -> tuple[list[float], Alignment]:
     """The features (order of `FEATURES`) of `derived` as a derivation of `source`."""
     al = align(derived.units, source.units, derived.vectors, source.vectors)
     if len(derived.vectors) and len(source.vectors):
@@ -95,13 +108,15 @@ def pair_features(derived: Doc, source: Doc, idf: dict[str, float] | None = None
         mean_max, strong = float(best.mean()), float((best >= STRONG).mean())
     else:
         mean_max = strong = 0.0
-    if idf:
-        rare = [w for w in derived.words if idf.get(w, 0.0) > rare_idf]
-        total = sum(idf[w] for w in rare)
-        rare_shared = sum(idf[w] for w in rare if w in source.words) / total if total else 0.0
-    else:
-        rare_shared = 0.0
-    ratio = math.log((source.chars + 1) / (derived.chars + 1))
-    x = [mean_max, _coverage(derived.units, al.derived_aligned), _coverage(source.units, al.source_aligned),
-         _order(al), rare_shared, ratio, strong, _structure(al, len(derived.units))]
-    return x, al
+    shared = derived.details & source.details
+    kept = len(shared) / len(derived.details) if derived.details else 0.0
+    coverage = _coverage(derived.units, al.derived_aligned)
+    structure = _structure(al, len(derived.units))
+    f = {"mean_max_cos": mean_max, "coverage_derived": coverage,
+         "coverage_source": _coverage(source.units, al.source_aligned), "order": _order(al),
+         "log_length_ratio": math.log((source.chars + 1) / (derived.chars + 1)), "strong_share": strong,
+         "structure": structure, "details_kept": kept,
+         "details_covered": len(shared) / len(source.details) if source.details else 0.0,
+         "aligned_cos": float(np.mean([s.similarity for s in al.seeds])) if al.seeds else 0.0,
+         "kept_x_coverage": kept * coverage, "kept_x_structure": kept * structure}
+    return [f[name] for name in FEATURES], al

@@ -24,11 +24,41 @@ NEAR_VERBATIM = 0.5
 # Embedding cosine bar for a paraphrase seed: the best accuracy (0.726) on 2,000 pairs of the
 # MSRP paraphrase corpus (benchmarks/paraphrase_msrp.py).
 PARAPHRASE = 0.65
+# A lower cosine seeds when the two sentences share at least DETAILS names or numbers (a rewrite
+# that splits a long sentence keeps its details), or any quoted phrase with cosine QUOTED.
+DETAILED = 0.55
+DETAILS = 2
+QUOTED = 0.3
 # Sentences with fewer content words than this seed only as copies: short generic sentences
 # ("Tensions rose.") reach high cosines with many others.
 MIN_WORDS = 4
 # Seeds at most this many sentences apart in both texts join one passage.
 GAP = 2
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
+
+
+def details(text: str) -> frozenset[str]:
+    """Numbers and capitalised names not at the start of a sentence, lowercased: the details a
+    rewrite keeps and an independent report of the same event mostly has its own of."""
+    nums = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
+    names = {w.lower() for m in _NAME.finditer(text) for w in m.group().split()}
+    return frozenset(nums | names)
+
+
+_QUOTE = re.compile(r"[\"“”„«»]([^\"“”„«»]{3,200})[\"“”„«»]")
+
+
+def quotes(text: str) -> frozenset[str]:
+    """Quoted strings of two words or more, lowercased and reduced to their words."""
+    out = set()
+    for m in _QUOTE.finditer(text):
+        ws = _WORD.findall(m.group(1).lower())
+        if len(ws) >= 2:
+            out.add(" ".join(ws))
+    return frozenset(out)
+
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
@@ -46,6 +76,8 @@ class Unit:
     end: int
     text: str
     words: frozenset[str] = field(default_factory=frozenset)
+    details: frozenset[str] = field(default_factory=frozenset)
+    quotes: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(slots=True)
@@ -86,7 +118,7 @@ _RANK = {"verbatim": 2, "near-verbatim": 1, "paraphrase": 0}
 
 
 def units(sentences: list[tuple[int, int, str]]) -> list[Unit]:
-    return [Unit(s, e, t, content_words(t)) for s, e, t in sentences]
+    return [Unit(s, e, t, content_words(t), details(t), quotes(t)) for s, e, t in sentences]
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -113,10 +145,22 @@ def seeds(derived: list[Unit], source: list[Unit], dv: np.ndarray, sv: np.ndarra
         else:
             j = int(np.argmax(sims[i]))
             if sims[i, j] < PARAPHRASE:
-                continue
+                j = _detailed(d, source, sims[i])
+                if j is None:
+                    continue
             kind = "paraphrase"
         out.append(Seed(i, j, float(sims[i, j]), overlaps[j], kind))
     return out
+
+
+def _detailed(d: Unit, source: list[Unit], sims: np.ndarray) -> int | None:
+    """The most similar source sentence that shares a quote or enough details with `d`."""
+    best = None
+    for j, s in enumerate(source):
+        ok = (sims[j] >= QUOTED and d.quotes & s.quotes) or (sims[j] >= DETAILED and len(d.details & s.details) >= DETAILS)
+        if ok and (best is None or sims[j] > sims[best]):
+            best = j
+    return best
 
 
 def _filter(found: list[Seed], derived: list[Unit], source: list[Unit]) -> list[Seed]:

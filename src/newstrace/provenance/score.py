@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newstrace.provenance.align import Alignment, Unit, align
+from newstrace.provenance.align import Alignment, Unit, align, details, units
 
 
 @dataclass(slots=True)
@@ -37,18 +37,6 @@ class Doc:
             return np.zeros(384, dtype=np.float32)
         m = self.vectors.mean(axis=0)
         return m / (float(np.linalg.norm(m)) or 1.0)
-
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*")
-
-
-def details(text: str) -> frozenset[str]:
-    """Numbers and capitalised names not at the start of a sentence, lowercased: the details a
-    rewrite keeps and an independent report of the same event mostly has its own of."""
-    nums = {m.group().replace(",", "") for m in _NUMBER.finditer(text)}
-    names = {w.lower() for m in _NAME.finditer(text) for w in m.group().split()}
-    return frozenset(nums | names)
 
 
 def make_doc(article_id: str, units: list[Unit], vectors: np.ndarray) -> Doc:
@@ -120,3 +108,14 @@ def pair_features(derived: Doc, source: Doc) -> tuple[list[float], Alignment]:
          "aligned_cos": float(np.mean([s.similarity for s in al.seeds])) if al.seeds else 0.0,
          "kept_x_coverage": kept * coverage, "kept_x_structure": kept * structure}
     return [f[name] for name in FEATURES], al
+
+
+def doc_of(article, vectors: np.ndarray | None = None) -> Doc:
+    """An analysed article as provenance reads it (artefact sentences left out); its sentences
+    are embedded here unless `vectors` are given."""
+    from newstrace.language.embed import embed
+
+    sents = [(s.start, s.end, s.text) for s in article.sentences if s.artefact is None]
+    if vectors is None:
+        vectors = embed([t for _, _, t in sents]) if sents else np.zeros((0, 384), dtype=np.float32)
+    return make_doc(article.id, units(sents), vectors)

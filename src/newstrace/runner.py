@@ -22,6 +22,7 @@ from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped
 from newstrace.store import DB_NAME, Store
 from newstrace.store.stages import Resume, Save
+from newstrace.provenance.stage import Provenance
 from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
 
@@ -85,6 +86,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Analyze(opts.jobs),
         Save(store),
         Stories(store),
+        Provenance(store),
     ])
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
                                                  seen=read.counting(store.seen)))
@@ -97,6 +99,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     stories = list(iter_stories(store))
     files = export_store(store, out, stories)
     totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "stories")}
+    totals["derivations"] = sum(1 for r in store.iter_derivations() if r["derived"])
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
     run_info: dict[str, Any] = {

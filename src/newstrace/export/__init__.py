@@ -15,11 +15,13 @@ from typing import Any
 import orjson
 
 from newstrace.store import Store
+from newstrace.provenance.records import iter_derivations
 from newstrace.stories.records import iter_stories
 
 ARTICLES = "articles.jsonl"
 SENTENCES = "sentences.jsonl"
 STORIES = "stories.jsonl"
+DERIVATIONS = "derivations.jsonl"
 SUMMARY = "summary.json"
 
 
@@ -36,7 +38,7 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 
 def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
-    """Write articles.jsonl, sentences.jsonl and stories.jsonl from the store; returns rows per file."""
+    """Write articles.jsonl, sentences.jsonl, stories.jsonl and derivations.jsonl from the store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
     def sentences() -> Iterable[dict[str, Any]]:
@@ -45,6 +47,7 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
     counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
+    counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS, iter_derivations(store))
     return counts
 
 

@@ -26,6 +26,9 @@ from newstrace.provenance.score import FEATURES, Doc, pair_features
 
 _CUE = re.compile(r"\b(?:said|says|say|told|tells|according to|reported|reports|stated|added|announced)\b", re.I)
 
+# Below this confidence the direction from content is reported as undetermined.
+UNDETERMINED = 0.6
+
 DIRECTION_FEATURES = [f"diff_{name}" for name in FEATURES] + ["attributions_dropped", "details_dropped"]
 
 
@@ -74,7 +77,7 @@ class Verdict:
     source: str
     score: float  # probability that one of the two derives from the other
     is_derived: bool
-    direction: str  # dates, content
+    direction: str  # dates, content, undetermined
     direction_confidence: float  # probability that the direction is right (1.0 from dates)
     evidence: list[str]
     features: dict[str, float]
@@ -87,7 +90,8 @@ class Verdict:
 
 def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
           model: Model | None = None) -> Verdict:
-    """Decide whether one of `a`, `b` derives from the other, and which."""
+    """Decide whether one of `a`, `b` derives from the other, and which. `b` is the article seen
+    first: when neither dates nor content tell the direction, it is taken as the source."""
     model = model or default_model()
     fa, al_a = pair_features(a, b)  # a derived from b
     fb, al_b = pair_features(b, a)
@@ -103,10 +107,15 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
         p = 1 / (1 + math.exp(-max(-50.0, min(50.0, float(np.dot(model.direction_weights, z)) + model.direction_bias))))
         a_derived = p >= 0.5
         direction, confidence = "content", p if a_derived else 1 - p
-        sign = 1 if a_derived else -1
-        contrib = sorted(((sign * w * v, name) for w, v, name in zip(model.direction_weights, z, DIRECTION_FEATURES)),
-                         reverse=True)
-        evidence += [_describe(name) for c, name in contrib[:3] if c > 0.05]
+        if confidence < UNDETERMINED:
+            a_derived, direction = True, "undetermined"
+            evidence.append(f"the content does not show which came first (confidence {confidence:.2f}); "
+                            f"{b.id}, seen first, is taken as the source")
+        else:
+            sign = 1 if a_derived else -1
+            contrib = sorted(((sign * w * v, name) for w, v, name in zip(model.direction_weights, z,
+                                                                         DIRECTION_FEATURES)), reverse=True)
+            evidence += [_describe(name) for c, name in contrib[:3] if c > 0.05]
     if a_derived:
         d, s, x, al, score, rev = a, b, fa, al_a, pa, pb
     else:

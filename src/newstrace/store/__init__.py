@@ -64,6 +64,14 @@ CREATE TABLE IF NOT EXISTS story_members (
     in_state INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id, arrival);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS provenance_docs (
+    key INTEGER PRIMARY KEY AUTOINCREMENT, article_id TEXT UNIQUE NOT NULL, minhash BLOB, vector BLOB,
+    sentence_vectors BLOB);
+CREATE TABLE IF NOT EXISTS derivations (
+    derived_id TEXT NOT NULL, source_id TEXT NOT NULL, score REAL, reverse_score REAL, derived INTEGER,
+    direction TEXT, confidence REAL, evidence TEXT, features TEXT, coverage_derived REAL,
+    coverage_source REAL, passages TEXT, found_by TEXT, PRIMARY KEY (derived_id, source_id));
+CREATE INDEX IF NOT EXISTS derivations_source ON derivations(source_id);
 """
 
 
@@ -163,8 +171,9 @@ class Store:
         self._begin()
         db = self.db
         db.execute("DELETE FROM articles WHERE id=?", (a.id,))
-        for table in ("sentences", "entities", "numbers", "article_vectors"):
+        for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs"):
             db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
+        db.execute("DELETE FROM derivations WHERE derived_id=? OR source_id=?", (a.id, a.id))
         j = a.to_json()
         db.execute(
             "INSERT INTO articles(id, input_key, content_hash, dup_key, title, text, source, url, "
@@ -189,6 +198,10 @@ class Store:
         self._pending += 1
         if self._pending >= COMMIT_EVERY_ARTICLES or time.monotonic() - self._last_commit > COMMIT_EVERY_SECONDS:
             self.commit()
+
+    def commit_if_due(self) -> None:
+        """Count one unit of work written by a stage; commit when enough has piled up."""
+        self._maybe_commit()
 
     def put_vector(self, article_id: str, vector: bytes) -> None:
         self._begin()
@@ -226,6 +239,12 @@ class Store:
         self.db.execute("UPDATE story_members SET in_state=1 WHERE in_state=0")
         self.commit()
 
+    def put_state(self, name: str, value: bytes) -> None:
+        """Store a stage's state blob (and commit everything written before it)."""
+        self._begin()
+        self.db.execute("INSERT OR REPLACE INTO state(name, value) VALUES (?, ?)", (name, value))
+        self.commit()
+
     def load_state(self, name: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE name=?", (name,)).fetchone()
         return row[0] if row else None
@@ -241,6 +260,51 @@ class Store:
             "WHERE m.article_id IS NULL ORDER BY a.seq")]
         self.commit()
         return ids
+
+    # -- provenance ---------------------------------------------------------------------
+    def put_provenance_doc(self, article_id: str, minhash: bytes | None, vector: bytes | None,
+                           sentence_vectors: bytes | None) -> int:
+        """Record that an article was checked for provenance; returns its index key."""
+        self._begin()
+        cur = self.db.execute("INSERT OR REPLACE INTO provenance_docs(article_id, minhash, vector, sentence_vectors) "
+                              "VALUES (?, ?, ?, ?)", (article_id, minhash, vector, sentence_vectors))
+        return int(cur.lastrowid)
+
+    def provenance_doc(self, key: int) -> tuple[str, bytes | None] | None:
+        row = self.db.execute("SELECT article_id, sentence_vectors FROM provenance_docs WHERE key=?",
+                              (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def provenance_index_rows(self, after_key: int) -> Iterator[tuple[int, bytes | None, bytes | None]]:
+        yield from self.db.execute("SELECT key, minhash, vector FROM provenance_docs WHERE key>? "
+                                   "AND (minhash IS NOT NULL OR vector IS NOT NULL) ORDER BY key", (after_key,))
+
+    def unchecked_provenance(self) -> list[str]:
+        """Ids of stored articles not yet checked for provenance, in stored order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN provenance_docs p ON p.article_id=a.id "
+            "WHERE p.article_id IS NULL ORDER BY a.seq")]
+
+    def put_derivation(self, row: dict[str, Any]) -> None:
+        self._begin()
+        self.db.execute("DELETE FROM derivations WHERE derived_id=? AND source_id=?", (row["source_id"], row["derived_id"]))
+        self.db.execute(
+            "INSERT OR REPLACE INTO derivations(derived_id, source_id, score, reverse_score, derived, direction, "
+            "confidence, evidence, features, coverage_derived, coverage_source, passages, found_by) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (row["derived_id"], row["source_id"], row["score"], row["reverse_score"], int(row["derived"]),
+             row["direction"], row["confidence"], json.dumps(row["evidence"]), json.dumps(row["features"]),
+             row["coverage_derived"], row["coverage_source"], json.dumps(row["passages"]), row["found_by"]))
+
+    def iter_derivations(self) -> Iterator[dict[str, Any]]:
+        cur = self.db.execute(
+            "SELECT derived_id, source_id, score, reverse_score, derived, direction, confidence, evidence, features, "
+            "coverage_derived, coverage_source, passages, found_by FROM derivations ORDER BY derived_id, source_id")
+        for r in cur:
+            yield {"derived_id": r[0], "source_id": r[1], "score": r[2], "reverse_score": r[3], "derived": bool(r[4]),
+                   "direction": r[5], "confidence": r[6], "evidence": json.loads(r[7]),
+                   "features": json.loads(r[8]), "coverage_derived": r[9], "coverage_source": r[10],
+                   "passages": json.loads(r[11]), "found_by": r[12]}
 
     def reset_stories(self) -> None:
         """Forget every story (the clusterer state could not be read)."""

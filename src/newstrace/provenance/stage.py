@@ -1,0 +1,198 @@
+"""The `Provenance` stage: each saved article is checked against every earlier one.
+
+Runs after `Stories`. Articles come in small batches so their sentences are embedded in one
+call; then, one by one, the candidate indexes are queried (shared 5-grams for copies, the
+document vector for rewrites), each candidate pair is judged both ways (`decide.judge`), the
+judged pairs and the article's own index entry (MinHash, vectors) are written to the store,
+and the article is added to the indexes. The indexes are saved in the store when the stage
+closes; entries written after the last save (an interrupted run) are re-added on the next
+start from the stored rows, and stored articles never checked are checked first.
+
+Exact duplicates are recorded as copies of their original without alignment. Articles not in
+English are matched as copies only (sentence embeddings are English); articles with fewer
+than two sentences of substance are neither indexed nor judged, so they cannot produce a
+derivation.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterator
+
+import numpy as np
+
+from newstrace.language.embed import embed
+from newstrace.pipeline import RunContext, Stage, StageStats
+from newstrace.provenance.align import MIN_WORDS, units
+from newstrace.provenance.candidates import CandidateIndex, minhash, to_bytes
+from newstrace.provenance.decide import Model, Verdict, judge
+from newstrace.provenance.score import Doc, make_doc
+from newstrace.records import Article
+from newstrace.store import Store
+
+log = logging.getLogger(__name__)
+
+STATE = "provenance.index"
+STATE_VERSION = 1
+BATCH = 16
+# Candidate documents kept in memory (an LRU): enough for a story's articles, bounded.
+DOC_CACHE = 512
+
+
+def substantive(doc: Doc) -> bool:
+    """Two sentences or more with something of their own to say."""
+    return sum(len(u.words) >= MIN_WORDS for u in doc.units) >= 2
+
+
+def row_of(v: Verdict, found_by: str) -> dict:
+    return {"derived_id": v.derived, "source_id": v.source, "score": v.score, "reverse_score": v.reverse_score,
+            "derived": v.is_derived, "direction": v.direction,
+            "confidence": v.direction_confidence, "evidence": v.evidence, "features": v.features,
+            "coverage_derived": round(v.coverage_derived, 4), "coverage_source": round(v.coverage_source, 4),
+            "passages": [p.to_json() for p in v.alignment.passages], "found_by": found_by}
+
+
+class Provenance(Stage):
+    name = "provenance"
+
+    def __init__(self, store: Store, model: Model | None = None) -> None:
+        self.store = store
+        self.model = model
+        self.index: CandidateIndex | None = None
+        self.docs: OrderedDict[str, tuple[Doc, str | None]] = OrderedDict()
+
+    # -- state ---------------------------------------------------------------------------
+    def _load(self, stats: StageStats) -> CandidateIndex:
+        index = None
+        blob = self.store.load_state(STATE)
+        if blob is not None:
+            try:
+                version, state = pickle.loads(zlib.decompress(blob))
+                if version != STATE_VERSION:
+                    raise ValueError(f"state version {version}")
+                index = CandidateIndex.restore(state)
+            except Exception as exc:  # noqa: BLE001 - an unreadable index is rebuilt from the store
+                log.warning("provenance index unreadable (%s): rebuilt from the stored entries", exc)
+                stats.notes["provenance index rebuilt"] += 1
+        if index is None:
+            index = CandidateIndex()
+        added = index.add_stored(self.store.provenance_index_rows(index.max_key))
+        if added and blob is not None:
+            stats.notes["index entries re-added after an interrupted run"] += added
+        return index
+
+    def _save(self) -> None:
+        if self.index is not None:
+            blob = zlib.compress(pickle.dumps((STATE_VERSION, self.index.dump()), protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self.store.put_state(STATE, blob)
+
+    def close(self) -> None:
+        self._save()
+
+    # -- the stream ----------------------------------------------------------------------
+    def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
+        self.model = self.model or Model.load()
+        self.index = self._load(stats)
+        backlog = self.store.unchecked_provenance()
+        if backlog:
+            stats.notes["stored articles not yet checked, checked first"] += len(backlog)
+            for i in range(0, len(backlog), BATCH):
+                batch = [a for a in (self.store.load_article(x) for x in backlog[i:i + BATCH]) if a is not None]
+                for _ in self._check(batch, stats):
+                    pass
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= BATCH:
+                yield from self._check(batch, stats)
+                batch = []
+        yield from self._check(batch, stats)
+
+    def _docs(self, batch: list[Article]) -> list[Doc]:
+        """Provenance documents of the batch, English sentences embedded in one call."""
+        sents = [[(s.start, s.end, s.text) for s in a.sentences if s.artefact is None] for a in batch]
+        english = [a.language in (None, "en") and not a.duplicate_of for a in batch]
+        texts = [t for ss, en in zip(sents, english) if en for _, _, t in ss]
+        vectors = embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+        out, k = [], 0
+        for a, ss, en in zip(batch, sents, english):
+            if en:
+                v, k = vectors[k:k + len(ss)], k + len(ss)
+            else:
+                v = np.zeros((len(ss), 384), dtype=np.float32)  # copies only: no cosine
+            out.append(make_doc(a.id, units(ss), v))
+        return out
+
+    def _candidate(self, key: int) -> tuple[Doc, str | None] | None:
+        stored = self.store.provenance_doc(key)
+        if stored is None:
+            return None  # the article changed since it was indexed
+        article_id, vecs = stored
+        if article_id in self.docs:
+            self.docs.move_to_end(article_id)
+            return self.docs[article_id]
+        a = self.store.load_article(article_id)
+        if a is None or vecs is None:
+            return None
+        ss = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]
+        v = np.frombuffer(vecs, dtype=np.float16).astype(np.float32).reshape(len(ss), -1) if ss else \
+            np.zeros((0, 384), dtype=np.float32)
+        item = (make_doc(article_id, units(ss), v), a.published)
+        self.docs[article_id] = item
+        if len(self.docs) > DOC_CACHE:
+            self.docs.popitem(last=False)
+        return item
+
+    def _check(self, batch: list[Article], stats: StageStats) -> Iterator[Article]:
+        if not batch:
+            return
+        assert self.index is not None and self.model is not None
+        for a, doc in zip(batch, self._docs(batch)):
+            stats.processed += 1
+            if a.duplicate_of:
+                self._duplicate(a)
+                stats.notes["exact duplicates recorded as copies"] += 1
+            elif not substantive(doc):
+                self.store.put_provenance_doc(a.id, None, None, None)
+                stats.notes["too short to judge"] += 1
+            else:
+                self._judge(a, doc, stats)
+            stats.kept += 1
+            yield a
+
+    def _judge(self, a: Article, doc: Doc, stats: StageStats) -> None:
+        assert self.index is not None
+        english = a.language in (None, "en")
+        mh = minhash(" ".join(u.text for u in doc.units))
+        vec = doc.vector if english and len(doc.vectors) else None
+        for key, found_by in self.index.query(mh, vec).items():
+            cand = self._candidate(key)
+            if cand is None or cand[0].id == a.id or not substantive(cand[0]):
+                continue
+            other, published = cand
+            v = judge(doc, other, a.published, published, self.model)
+            self.store.put_derivation(row_of(v, found_by))
+            stats.notes["pairs judged"] += 1
+            if v.is_derived:
+                stats.notes["derivations found"] += 1
+        sent16 = doc.vectors.astype(np.float16).tobytes() if english else None
+        key = self.store.put_provenance_doc(a.id, to_bytes(mh) if mh else None,
+                                            vec.astype(np.float16).tobytes() if vec is not None else None, sent16)
+        self.index.add(key, mh, vec)
+        self.store.commit_if_due()
+
+    def _duplicate(self, a: Article) -> None:
+        self.store.put_provenance_doc(a.id, None, None, None)
+        original = a.duplicate_of
+        assert original is not None
+        stored = self.store.load_article(original)
+        whole = [{"derived_start": 0, "derived_end": len(a.text), "source_start": 0,
+                  "source_end": len(stored.text) if stored else len(a.text), "kind": "verbatim", "similarity": 1.0}]
+        self.store.put_derivation({
+            "derived_id": a.id, "source_id": original, "score": 1.0, "reverse_score": 1.0, "derived": True,
+            "direction": "undetermined", "confidence": 0.5,
+            "evidence": ["identical text; the article stored first is taken as the source"], "features": {},
+            "coverage_derived": 1.0, "coverage_source": 1.0, "passages": whole, "found_by": "duplicate"})

@@ -34,6 +34,9 @@ from newstrace.language.embed import embed  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.provenance.align import align, units  # noqa: E402
+from newstrace.provenance.candidates import NEIGHBOURS  # noqa: E402
+from newstrace.provenance.decide import Model  # noqa: E402
+from newstrace.provenance.score import make_doc, pair_features  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -78,6 +81,9 @@ def main() -> None:
     mat = np.vstack([doc_vec[i] for i in ids])
     unit_cache = {i: units(docs[i]["sentences"]) for i in ids}
     scores = defaultdict(list)  # scorer -> list of (model, rank)
+    model = Model.load()
+    pdocs = {i: make_doc(i, unit_cache[i], docs[i]["vectors"]) for i in ids}
+    in_reach: dict[str, list[bool]] = defaultdict(list)
     wrong: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
         if r["kind"] != "rewrite":
@@ -99,6 +105,8 @@ def main() -> None:
             cand_scores.setdefault("mean_max_cos", {})[c] = mean_max
             back = float((sv @ dv.T).max(axis=1).mean()) if len(dv) and len(sv) else 0.0
             cand_scores.setdefault("mean_max-0.5back", {})[c] = mean_max - 0.5 * back
+            cand_scores.setdefault("newstrace model", {})[c] = model.probability(
+                pair_features(pdocs[rid], pdocs[c])[0])
         mm = cand_scores["mean_max_cos"]
         group = sorted(mm, key=lambda c: -mm[c])[:5]
 
@@ -112,7 +120,8 @@ def main() -> None:
                 others = [x for x in group if x != c]
                 hub[c] = mm[c] + lam * float(np.mean([mmx(x, c) for x in others]))
             cand_scores[f"hub{lam}"] = hub
-        for name in ("doc_cosine", "mean_max_cos"):
+        in_reach[r["model"]].append(r["source_id"] in order[:NEIGHBOURS])
+        for name in ("doc_cosine", "mean_max_cos", "newstrace model"):
             cand_scores[f"{name} [sources+distractors]"] = {
                 c: v for c, v in cand_scores[name].items() if meta[c]["kind"] != "rewrite"}
         for name, sc in cand_scores.items():
@@ -131,6 +140,8 @@ def main() -> None:
             mrr = np.mean([1 / k for k in ranks])
             parts.append(f"{m}: acc@1 {acc:.3f} MRR {mrr:.3f}")
         print(f"{name:>18}: " + "; ".join(parts) + f"; wrong top: {dict(wrong[name])}")
+    print(f"candidate recall (true source among the {NEIGHBOURS} nearest document vectors, what the pipeline's "
+          "vector index returns): " + "; ".join(f"{m} {np.mean(v):.3f}" for m, v in sorted(in_reach.items())))
 
 
 if __name__ == "__main__":

@@ -296,6 +296,15 @@ class Store:
              row["direction"], row["confidence"], json.dumps(row["evidence"]), json.dumps(row["features"]),
              row["coverage_derived"], row["coverage_source"], json.dumps(row["passages"]), row["found_by"]))
 
+    def count_derived(self, article_ids: list[str]) -> int:
+        """How many of these articles derive from another (a decided derivation)."""
+        n = 0
+        for i in range(0, len(article_ids), 500):
+            part = article_ids[i:i + 500]
+            n += self.db.execute(f"SELECT COUNT(DISTINCT derived_id) FROM derivations WHERE derived=1 AND derived_id "
+                                 f"IN ({','.join('?' * len(part))})", part).fetchone()[0]
+        return n
+
     def iter_derivations(self) -> Iterator[dict[str, Any]]:
         cur = self.db.execute(
             "SELECT derived_id, source_id, score, reverse_score, derived, direction, confidence, evidence, features, "

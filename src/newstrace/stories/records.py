@@ -101,7 +101,7 @@ def story_record(store: Store, story_id: str, active: bool, members: list[dict[s
         "top_entities": _entities(store, [m["article_id"] for m in members]),
         "active": active,
         "members": members,
-        "derived_articles": None,
+        "derived_articles": store.count_derived([m["article_id"] for m in members]),
         "unsupported_claims": None,
     }
 

@@ -71,11 +71,18 @@ def direction_features(forward: list[float], backward: list[float], derived: Doc
                    math.log((len(source.details) + 1) / (len(derived.details) + 1))]
 
 
+def copied_share(doc: Doc, al: Alignment) -> float:
+    """Share of `doc`'s text (characters of its sentences) in verbatim or near-verbatim seeds."""
+    total = sum(u.end - u.start for u in doc.units)
+    copied = {s.derived for s in al.seeds if s.kind != "paraphrase"}
+    return sum(doc.units[i].end - doc.units[i].start for i in copied) / total if total else 0.0
+
+
 @dataclass(slots=True)
 class Verdict:
     derived: str  # article id of the (more likely) derived side
     source: str
-    score: float  # probability that one of the two derives from the other
+    score: float  # probability that one derives from the other (or the share copied word for word, if larger)
     is_derived: bool
     direction: str  # dates, content, undetermined
     direction_confidence: float  # probability that the direction is right (1.0 from dates)
@@ -95,7 +102,10 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
     model = model or default_model()
     fa, al_a = pair_features(a, b)  # a derived from b
     fb, al_b = pair_features(b, a)
-    pa, pb = model.probability(fa), model.probability(fb)
+    # A reading's score is the model's probability, or the share of the text copied word for
+    # word when that is larger: copying is derivation whatever the model learnt from rewrites.
+    ca, cb = copied_share(a, al_a), copied_share(b, al_b)
+    pa, pb = max(model.probability(fa), ca), max(model.probability(fb), cb)
     evidence: list[str] = []
     if date_a and date_b and date_a[:10] != date_b[:10]:
         a_derived = date_a[:10] > date_b[:10]
@@ -122,6 +132,9 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
         d, s, x, al, score, rev = b, a, fb, al_b, pb, pa
     feats = dict(zip(FEATURES, x))
     best = max(pa, pb)
+    copied = ca if a_derived else cb
+    if copied >= model.threshold:
+        evidence.insert(0, f"{d.id} copies {copied:.0%} of its text word for word (verbatim or near-verbatim)")
     return Verdict(d.id, s.id, round(best, 4), best >= model.threshold, direction, round(confidence, 4), evidence,
                    {k: round(v, 4) for k, v in feats.items()}, al, feats["coverage_derived"],
                    feats["coverage_source"], round(rev, 4))

@@ -145,3 +145,12 @@ def test_article_over_max_chars_is_skipped(tmp_path: Path) -> None:
     assert isinstance(item, Skipped)
     assert item.reason == "article text is 100 characters, over the limit of 50 (--max-chars)"
     assert item.path == str(path)
+
+
+def test_a_lone_windows_apostrophe_is_read_as_cp1252() -> None:
+    from newstrace.ingest.decode import decode_bytes
+
+    data = "The search engine\x92s ranking counts the links that point to a page.".encode("latin-1")
+    decoded = decode_bytes(data)
+    assert decoded.text == "The search engine’s ranking counts the links that point to a page."
+    assert decoded.encoding == "cp1252"

@@ -145,8 +145,9 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = ()) -> Decoded | 
     """Decode `data`; returns a `Decoded`, or the reason it cannot be decoded (a str).
 
     Binary content is refused first ("binary file (PDF)"). Then, in order: byte-order mark,
-    strict UTF-8, charsets the caller found declared (HTTP header, <meta>), and last
-    charset-normalizer's best plausible guess.
+    strict UTF-8, charsets the caller found declared (HTTP header, <meta>), Windows-1252 when
+    its typographic punctuation is the only non-ASCII, and last charset-normalizer's best
+    plausible guess.
     """
     reason = binary_reason(data)
     if reason is not None:
@@ -169,10 +170,23 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = ()) -> Decoded | 
             return Decoded(data.decode(codec), codec)
         except UnicodeDecodeError:
             continue
+    if _only_windows_punctuation(data):
+        return Decoded(data.decode("cp1252"), "cp1252")
     guess = _guess(data)
     if guess is None:
         return CANNOT_DECODE
     return guess
+
+
+# Bytes that Windows-1252 uses for typographic punctuation (curly quotes, dashes, ellipsis, euro,
+# no-break space): text whose only non-ASCII bytes are these is English typed on Windows; a
+# detector given a handful of them may name any single-byte code page (cp775 for one 0x92).
+_CP1252_PUNCTUATION = frozenset(b"\x80\x85\x91\x92\x93\x94\x96\x97\xa0")
+
+
+def _only_windows_punctuation(data: bytes) -> bool:
+    high = {b for b in data if b >= 0x80}
+    return bool(high) and high <= _CP1252_PUNCTUATION
 
 
 def _guess(data: bytes) -> Decoded | None:

@@ -131,6 +131,33 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
         out.print(f"report: {result.report_path}")
 
 
+@app.command()
+def compare(
+    a: str = typer.Argument(..., metavar="A", help="The first article: a file in any format read by 'analyze', "
+                                                   "or FILE#ID to pick one article of a file that holds several."),
+    b: str = typer.Argument(..., metavar="B", help="The second article, likewise."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of the side-by-side view."),
+) -> None:
+    """Is one article derived from the other? Aligned passages side by side, and what B added to A and dropped."""
+    from newstrace.language.embed import EmbeddingUnavailable
+    from newstrace.language.nlp import ModelMissing
+    from newstrace.provenance.compare import CompareError, read_article, render
+    from newstrace.provenance.compare import compare as run_compare
+
+    try:
+        result = run_compare(read_article(a), read_article(b))
+    except CompareError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE)
+    except (ModelMissing, EmbeddingUnavailable) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_ERROR)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        render(result, out)
+
+
 def main() -> None:
     try:
         app()

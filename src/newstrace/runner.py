@@ -109,11 +109,12 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     }
     write_summary(out, run_info)
     if opts.report:
+        from newstrace.provenance.records import iter_derivations
         from newstrace.report import write_report
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
-                     stories=stories)
+                     stories=stories, derivations=list(iter_derivations(store)))
     store.finish_run(status, _now(), summary.to_json())
     store.close()
     return RunResult(out, summary, status, totals, files)

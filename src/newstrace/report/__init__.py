@@ -8,8 +8,15 @@ chunk, copying the spooled sections in. Memory is bounded by the index (at most
 
 Stories (`stories=`, the records of stories.jsonl) get a table after the overview and a
 collapsed section each, with a timeline of their articles drawn as inline SVG; every
-article's section links to its story. Later analyses (provenance, claims, attributions,
-events) have reserved, empty blocks in `templates/report.html.j2`; see `RESERVED_SECTIONS`.
+article's section links to its story.
+
+Derivations (`derivations=`, the records of derivations.jsonl) get a provenance section after
+the stories: the derivation graph drawn as inline SVG, a table of the derived pairs, and the
+first pairs' texts side by side with their aligned passages (see `provenance.py`). Only the
+texts of those pairs are kept while the articles stream past.
+
+Later analyses (claims, attributions, events) have reserved, empty blocks in
+`templates/report.html.j2`; see `RESERVED_SECTIONS`.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from newstrace.report import render
+from newstrace.report.provenance import Provenance
 
 __all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
 
@@ -51,7 +59,7 @@ STORIES_OPEN = 10
 UNDATED_SHOWN = 12
 MEMBERS_SHOWN = 25
 # Sections a later version will add; the template has an empty block for each, not rendered.
-RESERVED_SECTIONS = ("provenance", "claims", "attributions", "events")
+RESERVED_SECTIONS = ("claims", "attributions", "events")
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parent / "static"
@@ -75,7 +83,7 @@ def _env() -> Environment:
 
 def write_report(path: Path, *, run: dict, articles: Iterable[dict],
                  sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000,
-                 stories: list[dict] | None = None) -> None:
+                 stories: list[dict] | None = None, derivations: list[dict] | None = None) -> None:
     """Write the HTML report of a run to `path` (replaced atomically when done).
 
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
@@ -83,13 +91,15 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     (with their entities and numbers). Only the first `detail_limit` articles get a full
     section; the rest are counted, and indexed up to `INDEX_LIMIT`. `stories` are story
     records (as in stories.jsonl); the largest `STORY_LIMIT` are listed, each with a section.
+    `derivations` are derivation records (as in derivations.jsonl); given (even empty), the
+    page has a provenance section; None (not analysed) leaves it out.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     env = _env()
     section = env.get_template("article.html.j2")
     page = env.get_template("report.html.j2")
-    tally = _Tally(max(0, int(detail_limit)), _Stories(stories))
+    tally = _Tally(max(0, int(detail_limit)), _Stories(stories), Provenance(derivations))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=str(path.parent)) as spool:
@@ -133,9 +143,11 @@ class _Tally:
     """Consumes the article stream: counts for the overview, rows for the index, and views
     of the detailed articles (yielded one at a time)."""
 
-    def __init__(self, detail_limit: int, stories: _Stories | None = None) -> None:
+    def __init__(self, detail_limit: int, stories: _Stories | None = None,
+                 provenance: Provenance | None = None) -> None:
         self.detail_limit = detail_limit
         self.stories = stories if stories is not None else _Stories(None)
+        self.provenance = provenance if provenance is not None else Provenance(None)
         self.count = 0
         self.detailed = 0
         self.sentences = 0
@@ -163,6 +175,7 @@ class _Tally:
         self.count += 1
         number = self.count
         aid = str(a.get("id"))
+        self.provenance.take(a)
         anchor = render.anchor_id(aid)
         title = (a.get("title") or "").strip()
         source = a.get("source") or ""
@@ -309,6 +322,7 @@ class _Tally:
             "reserved": RESERVED_SECTIONS,
             "long_report": LONG_REPORT,
             **self.stories.context(self.seen, self.titles),
+            **self.provenance.context(self.seen),
         }
 
 

@@ -136,7 +136,7 @@
     if ((sInput && sInput.value) || (sSingles && sSingles.checked)) sApply();
   }
 
-  /* ---- a link to a story opens its (collapsed) section ---- */
+  /* ---- a link to a story (or to a derived pair's comparison) opens its collapsed section ---- */
   function openStory(id) {
     var el = id && doc.getElementById(id);
     if (el && el.tagName === "DETAILS") el.open = true;
@@ -145,8 +145,40 @@
     try { openStory(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* malformed hash */ }
   }
   doc.addEventListener("click", function (ev) {
-    var a = ev.target.closest && ev.target.closest('a[href^="#story-"]');
+    var a = ev.target.closest && ev.target.closest('a[href^="#story-"], a[href^="#derivation-"]');
     if (a) openStory(a.getAttribute("href").slice(1));
+  });
+
+  /* ---- derived pairs side by side: a passage under the pointer is outlined on both sides;
+     a click on it scrolls the other side to its counterpart ---- */
+  var pvLit = [];
+  function pvParts(el) {
+    var pair = el.closest(".pv-pair");
+    var nums = (el.getAttribute("data-p") || "").split(" ").filter(Boolean);
+    if (!pair || !nums.length) return [];
+    return $$(nums.map(function (n) { return '.pv-text [data-p~="' + n + '"]'; }).join(","), pair);
+  }
+  function pvUnlight() { pvLit.forEach(function (p) { p.classList.remove("pv-on"); }); pvLit = []; }
+  doc.addEventListener("mouseover", function (ev) {
+    var el = ev.target.closest && ev.target.closest(".pv-text [data-p]");
+    if (el && pvLit.indexOf(el) !== -1) return;
+    pvUnlight();
+    if (!el) return;
+    pvLit = pvParts(el);
+    pvLit.forEach(function (p) { p.classList.add("pv-on"); });
+  });
+  doc.addEventListener("click", function (ev) {
+    var el = ev.target.closest && ev.target.closest(".pv-text [data-p]");
+    if (!el) return;
+    var box = el.closest(".pv-text");
+    var first = (el.getAttribute("data-p") || "").split(" ")[0];
+    var cols = $$(".pv-text", el.closest(".pv-pair"));
+    cols.forEach(function (other) {
+      if (other === box) return;
+      var there = $('[data-p~="' + first + '"]', other);
+      if (there) other.scrollTop += there.getBoundingClientRect().top - other.getBoundingClientRect().top
+        - (el.getBoundingClientRect().top - box.getBoundingClientRect().top);
+    });
   });
   window.addEventListener("hashchange", openFromHash);
   openFromHash();

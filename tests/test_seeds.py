@@ -43,3 +43,27 @@ def test_seeds_end_up_in_one_story(shared_dir, tmp_path):
     assert len(stories) == 1, [s["label"] for s in stories]
     assert {m["article_id"] for m in stories[0]["members"]} == {a["id"] for a in articles}
     assert {a["story_id"] for a in articles} == {stories[0]["id"]}
+
+
+def test_seed_rewrite_aligned_to_the_original(shared_dir, tmp_path):
+    """004 rewrites parts of 000 (and adds much of its own): the rewritten sentences align to the
+    sentences of 000 that tell the same facts, and the pair is read as 004 derived from 000.
+    (The derived/not decision itself is short of the bar on this pair: see issue 4's note.)"""
+    from newstrace.runner import AnalyzeOptions, analyze
+
+    out = tmp_path / "out"
+    analyze([str(shared_dir / "seeds")], out, AnalyzeOptions(jobs=1, report=False))
+    articles = {a["id"]: a for a in read_jsonl(out / "articles.jsonl")}
+    original = next(a for i, a in articles.items() if i.startswith("000"))
+    rewrite = next(a for i, a in articles.items() if i.startswith("004"))
+    rows = [r for r in read_jsonl(out / "derivations.jsonl") if r["reading"] == "decided"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["derived_id"], row["source_id"]) == (rewrite["id"], original["id"])
+    pairs = [(rewrite["text"][p["derived_start"]:p["derived_end"]], original["text"][p["source_start"]:p["source_end"]])
+             for p in row["passages"]]
+    # each fact the rewrite retells is inside a passage aligned to the original's telling of it
+    for fact in ("Shoigu", "Su-35", "very dangerous assassination", "OIC"):
+        assert any(fact.lower() in d.lower() and fact.lower() in s.lower() for d, s in pairs) or any(
+            fact.lower() in s.lower() for d, s in pairs if "Islamic Cooperation" in d), fact
+    assert row["coverage_source"] > 0.4

@@ -8,8 +8,10 @@ source of)?  Two indexes, both streaming (query, then add), both persisted with 
   half precision); the nearest `NEIGHBOURS` above `MIN_COSINE` are candidates. LLM rewrites
   keep almost no 5-grams but keep the meaning, and so the document vector.
 
-Keys are integers handed out by the store (`provenance_docs.key`); memory per article is one
-MinHash band signature and one 384-d half-precision vector plus its graph links.
+Keys are integers handed out by the store (`provenance_docs.key`). Measured memory per article
+(benchmarks/provenance_scale.py, 100,000 synthetic articles): about 4.2 KB in all, 3.3 KB of
+it the LSH's band tables, the rest the float16 vector and its graph links; the saved state is
+1.7 KB per article.
 """
 
 from __future__ import annotations

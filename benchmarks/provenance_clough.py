@@ -33,6 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from newstrace.language.embed import fingerprint  # noqa: E402
 from newstrace.language.analyze import Analyze  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
@@ -84,6 +85,7 @@ def load() -> tuple[list[tuple[str, str, str]], dict[str, Doc]]:
     digest = hashlib.sha1()
     for name in sorted(texts):
         digest.update(f"{name}\0{texts[name]}\0".encode())
+    digest.update(fingerprint().encode())
     cache = CACHE / f"clough-{digest.hexdigest()[:12]}.pkl"
     if cache.exists():
         stored = pickle.loads(cache.read_bytes())

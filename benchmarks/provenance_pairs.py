@@ -30,7 +30,7 @@ from fitting import fit_logistic, probability  # noqa: E402
 from provenance_rewrites import ECB, load  # noqa: E402
 
 from newstrace.provenance.align import units  # noqa: E402
-from newstrace.provenance.decide import DIRECTION_FEATURES, copied_share, direction_features  # noqa: E402
+from newstrace.provenance.decide import DIRECTION_FEATURES, copied_share, default_model, direction_features  # noqa: E402
 from newstrace.provenance.score import FEATURES, make_doc, pair_features  # noqa: E402
 
 
@@ -102,7 +102,7 @@ def main() -> None:
     keep = ~copied
     share = np.array([copied_share(d[a], pair_features(d[a], d[b])[1]) for a, b, _, _ in pairs])
     print("  with the copy rule of the shipped decision (derived also when the share copied word for word reaches "
-          "the threshold): P %.3f R %.3f F1 %.3f" % prf(preds | (share >= 0.45), y))
+          "the threshold): P %.3f R %.3f F1 %.3f" % prf(preds | (share >= default_model().threshold), y))
     print(f"  without the {copied.sum()} negatives that are reprints of one text (labelled 'not derived' only because"
           f" the two articles are of one event): P %.3f R %.3f F1 %.3f" % prf(preds[keep], y[keep]))
     try:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.language.analyze import Analyze  # noqa: E402
-from newstrace.language.embed import embed  # noqa: E402
+from newstrace.language.embed import embed, fingerprint  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.provenance.align import align, units  # noqa: E402
@@ -49,7 +49,8 @@ def load(distractors: int) -> tuple[list[dict], dict[str, dict]]:
     rows = [json.loads(line) for line in REWRITES.read_text(encoding="utf-8").splitlines()]
     ecb = [json.loads(line) for line in ECB.read_text(encoding="utf-8").splitlines()][:distractors]
     rows += [{"id": f"ecb-{r['doc_id']}", "kind": "distractor", "text": r["text"]} for r in ecb]
-    key = hashlib.sha1(json.dumps([r["id"] for r in rows]).encode() + REWRITES.read_bytes()).hexdigest()[:12]
+    key = hashlib.sha1(json.dumps([r["id"] for r in rows]).encode() + REWRITES.read_bytes()
+                       + fingerprint().encode()).hexdigest()[:12]
     CACHE.mkdir(parents=True, exist_ok=True)
     cache = CACHE / f"provenance-{key}.pkl"
     if cache.exists():

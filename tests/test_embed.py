@@ -22,12 +22,15 @@ def test_vectors_are_unit_length_and_paraphrases_are_closest():
 
 
 def test_onnx_and_torch_backends_agree():
-    onnx = E.backend()
-    assert onnx.name == "onnx"
+    assert E.backend().name == "onnx" and E.backend().precision == "int8"
+    fp32 = E._OnnxBackend(2, "fp32")
     torch_backend = E._TorchBackend(2)
     texts = [t or "." for t in TEXTS]
-    a, b = onnx.encode(texts, 2), torch_backend.encode(texts, 2)
+    a, b = fp32.encode(texts, 2), torch_backend.encode(texts, 2)
     assert np.min(np.sum(a * b, axis=1)) > 0.9999
+    # the int8 graph (the default) stays close to float32
+    q = E.backend().encode(texts, 2)
+    assert np.min(np.sum(a * q, axis=1)) > 0.97
 
 
 def test_onnx_order_and_batching_do_not_change_vectors():

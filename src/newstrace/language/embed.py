@@ -7,7 +7,11 @@ backends compute the same vectors (mean-pooled, L2-normalised; a dot product is 
   PyTorch, on first use, into newstrace's cache folder: `$NEWSTRACE_CACHE`, else
   `$XDG_CACHE_HOME/newstrace`, else `~/.cache/newstrace`), tokenised by `tokenizers`. About
   1.7 times the speed of PyTorch on 2 cores, and a run that finds the graph cached never
-  imports PyTorch.
+  imports PyTorch. The graph's matrix products are then quantised to int8 (dynamic, per
+  channel), once, into the same folder: 1.6 times faster again (one text per call, so that a
+  text's vector does not depend on its batch), vectors at cosine 0.99 of the float32 ones
+  (mean 0.993 on 711 news sentences). `NEWSTRACE_EMBED_PRECISION=fp32`
+  keeps float32. newstrace's models and thresholds are fitted on the int8 vectors.
 - `torch`: sentence-transformers with PyTorch's CPU build; used when ONNX Runtime is missing
   or the export fails, or when `NEWSTRACE_EMBED_BACKEND=torch`.
 
@@ -35,6 +39,7 @@ MAX_TOKENS = 256
 # Texts per model call. Small batches (sorted by length) pad little and keep ONNX Runtime's
 # buffers small: 8 measured fastest here, and 400 MB peak against 740 MB with 32.
 BATCH = 8
+PRECISIONS = ("int8", "fp32")
 
 _lock = threading.Lock()
 
@@ -122,10 +127,27 @@ def _export_onnx(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
+def _quantise(src: Path, dest: Path) -> None:
+    """int8 weights for the graph's matrix products (per output channel), float32 elsewhere."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                     op_types_to_quantize=["MatMul"])
+    os.replace(tmp, dest)
+
+
+def precision() -> str:
+    wanted = os.environ.get("NEWSTRACE_EMBED_PRECISION", "int8").lower()
+    if wanted not in PRECISIONS:
+        raise ValueError(f"NEWSTRACE_EMBED_PRECISION must be one of {', '.join(PRECISIONS)}, not {wanted!r}")
+    return wanted
+
+
 class _OnnxBackend:
     name = "onnx"
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, precision: str = "int8") -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -137,6 +159,13 @@ class _OnnxBackend:
         if not graph.is_file():
             log.info("exporting the MiniLM encoder to %s (once)", graph)
             _export_onnx(src, graph)
+        self.precision = precision
+        if precision == "int8":
+            quantised = graph.with_name(graph.stem + "-int8.onnx")
+            if not quantised.is_file():
+                log.info("quantising the MiniLM encoder to %s (once)", quantised)
+                _quantise(graph, quantised)
+            graph = quantised
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
@@ -147,6 +176,10 @@ class _OnnxBackend:
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        if self.precision == "int8":
+            # Dynamic quantisation scales activations per call: one text per call keeps a text's
+            # vector independent of its batch-mates (and costs 10% against batches of 8).
+            batch_size = 1
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # little padding per batch
         for i in range(0, len(order), batch_size):
@@ -170,12 +203,18 @@ def backend(threads: int | None = None) -> _OnnxBackend | _TorchBackend:
     wanted = os.environ.get("NEWSTRACE_EMBED_BACKEND", "onnx").lower()
     if wanted != "torch":
         try:
-            return _OnnxBackend(n)
+            return _OnnxBackend(n, precision())
         except EmbeddingUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - fall back to the slower path, say why
             log.warning("ONNX Runtime embeddings unavailable (%s); using PyTorch", exc)
     return _TorchBackend(n)
+
+
+def fingerprint() -> str:
+    """Which vectors `embed` gives (backend and precision): part of benchmark cache keys."""
+    b = backend()
+    return f"{b.name}-{getattr(b, 'precision', 'fp32')}"
 
 
 def embed(texts: Sequence[str], threads: int | None = None, batch_size: int = BATCH) -> np.ndarray:

@@ -32,6 +32,17 @@ REWRITE = (
     "Travellers can claim refunds or take a coach to Dunmere airport instead. "
     "Negotiations are set to restart on Saturday with the regional mediator."
 )
+SECOND_REWRITE = (
+    "A ferry strike at Brannock on Thursday left some 3,400 passengers unable to travel. "
+    "The walkout, called by the Brannock Seafarers Union, is due to last 48 hours unless Kelso Lines "
+    "reinstates the night-shift allowance that it removed in January. "
+    "Mara Quillon, who runs Kelso Lines, said the allowance had cost 2.1 million euros last year and that "
+    "the company could not pay it with fuel prices so high. "
+    "For the union, Owen Tarrant said crews had worked overtime without pay during the winter storms. "
+    "The harbour authority said an emergency agreement would keep two freight sailings running. "
+    "Passengers have been offered refunds or seats on coaches to Dunmere airport. "
+    "The two sides will meet the regional mediator on Saturday."
+)
 UNRELATED = (
     "The Aldwick botanical garden reopened its glasshouse on Sunday after a two-year restoration. "
     "Curator Helen Marsh said the Victorian frame had been rebuilt with timber from local forests. "
@@ -143,3 +154,18 @@ def test_short_identical_and_foreign_articles_make_no_false_derivations(tmp_path
     rows = read_jsonl(out / "derivations.jsonl")
     assert not [r for r in rows if "one-sentence" in (r["derived_id"], r["source_id"])]
     assert not [r for r in rows if r["derived"] and {"fr-a", "fr-b"} & {r["derived_id"], r["source_id"]}]
+
+
+def test_two_rewrites_of_one_source_name_it_as_their_common_source(tmp_path):
+    out = tmp_path / "out"
+    corpus = _write(tmp_path / "c.jsonl", [
+        {"id": "original", "text": ORIGINAL}, {"id": "rewrite", "text": REWRITE},
+        {"id": "second", "text": SECOND_REWRITE}])
+    analyze([str(corpus)], out, AnalyzeOptions(jobs=1, report=False))
+    rows = [r for r in read_jsonl(out / "derivations.jsonl") if r["derived"]]
+    assert {(r["derived_id"], r["source_id"]) for r in rows} >= {("rewrite", "original"), ("second", "original")}
+    for r in rows:
+        if r["source_id"] != "original":  # the rewrites judged derived from each other
+            assert r["common_sources"] == ["original"], r
+        else:
+            assert r["common_sources"] == []

@@ -470,3 +470,13 @@ def test_provenance_in_a_browser(tmp_path):
             assert [u for u in requests if not u.startswith("file://")] == []
         finally:
             browser.close()
+
+
+def test_pairs_with_a_common_source_say_they_may_be_siblings():
+    from newstrace.report.provenance import _direction
+
+    d = _direction({"direction": {"decided_by": "content", "confidence": 0.8, "evidence": ["it is the shorter"]},
+                    "common_sources": ["wire-1"]})
+    assert d["evidence"][0] == "it is the shorter"
+    assert "wire-1" in d["evidence"][1] and "two rewrites" in d["evidence"][1]
+    assert len(_direction({"direction": {"evidence": []}, "common_sources": []})["evidence"]) == 0

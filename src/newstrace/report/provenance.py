@@ -212,8 +212,12 @@ def _direction(r: dict) -> dict:
     evidence = d.get("evidence")
     if isinstance(evidence, str):
         evidence = [evidence]
-    return {"decided_by": by, "confidence": _num(d.get("confidence")),
-            "evidence": [str(e) for e in (evidence or ()) if e is not None and str(e).strip()]}
+    lines = [str(e) for e in (evidence or ()) if e is not None and str(e).strip()]
+    common = [str(c) for c in r.get("common_sources") or ()]
+    if common:
+        lines.append(f"both also derive from {', '.join(common)}: they may be two rewrites of it rather than one "
+                     "of the other")
+    return {"decided_by": by, "confidence": _num(d.get("confidence")), "evidence": lines}
 
 
 def _passages(passages: Any) -> list[dict]:

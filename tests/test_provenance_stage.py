@@ -108,7 +108,7 @@ def test_derivation_records_are_traceable(example):
             assert 0 <= p["derived_start"] < p["derived_end"] <= len(d)
             assert 0 <= p["source_start"] < p["source_end"] <= len(s)
             assert p["kind"] in ("verbatim", "near-verbatim", "paraphrase")
-        assert r["direction"]["decided_by"] in ("dates", "content", "undetermined")
+        assert r["direction"]["decided_by"] in ("dates", "citation", "content", "undetermined")
     # no pair appears in both directions
     pairs = [(r["derived_id"], r["source_id"]) for r in rows if r["reading"] == "decided"]
     assert len(set(pairs)) == len(pairs)
@@ -169,3 +169,16 @@ def test_two_rewrites_of_one_source_name_it_as_their_common_source(tmp_path):
             assert r["common_sources"] == ["original"], r
         else:
             assert r["common_sources"] == []
+
+
+def test_the_article_naming_the_other_outlet_is_the_derived_one(tmp_path):
+    out = tmp_path / "out"
+    corpus = _write(tmp_path / "c.jsonl", [
+        # the rewrite comes first in the input: without other evidence it would be taken as the source
+        {"id": "rewrite", "source": "Ferry Watch", "text": REWRITE + " The Brannock Courier first reported the walkout."},
+        {"id": "original", "source": "The Brannock Courier", "text": ORIGINAL}])
+    analyze([str(corpus)], out, AnalyzeOptions(jobs=1, report=False))
+    row = next(r for r in read_jsonl(out / "derivations.jsonl") if r["derived"])
+    assert (row["derived_id"], row["source_id"]) == ("rewrite", "original")
+    assert row["direction"]["decided_by"] == "citation"
+    assert "Brannock Courier" in row["direction"]["evidence"][0]

@@ -79,7 +79,8 @@ def compare(article_a: Article, article_b: Article) -> dict[str, Any]:
     doc_a, doc_b = (dataclasses.replace(doc_of(article), id=f"{article.id} ({side})" if same else article.id)
                     for article, side in zip((article_a, article_b), SIDES))
     # judge's second article counts as seen first: A is the source when nothing tells the direction.
-    verdict = judge(doc_b, doc_a, date_a=article_b.published, date_b=article_a.published)
+    verdict = judge(doc_b, doc_a, date_a=article_b.published, date_b=article_a.published,
+                    outlet_a=article_b.source, outlet_b=article_a.source)
     a_derived = verdict.derived == doc_a.id
     derived_side, source_side = ("A", "B") if a_derived else ("B", "A")
     derived, source = (doc_a, doc_b) if a_derived else (doc_b, doc_a)

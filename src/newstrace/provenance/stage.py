@@ -62,7 +62,7 @@ class Provenance(Stage):
         self.store = store
         self.model = model
         self.index: CandidateIndex | None = None
-        self.docs: OrderedDict[str, tuple[Doc, str | None]] = OrderedDict()
+        self.docs: OrderedDict[str, tuple[Doc, str | None, str | None]] = OrderedDict()
 
     # -- state ---------------------------------------------------------------------------
     def _load(self, stats: StageStats) -> CandidateIndex:
@@ -126,7 +126,8 @@ class Provenance(Stage):
             out.append(make_doc(a.id, units(ss), v))
         return out
 
-    def _candidate(self, key: int) -> tuple[Doc, str | None] | None:
+    def _candidate(self, key: int) -> tuple[Doc, str | None, str | None] | None:
+        """A candidate's document, publication date and outlet."""
         stored = self.store.provenance_doc(key)
         if stored is None:
             return None  # the article changed since it was indexed
@@ -140,7 +141,7 @@ class Provenance(Stage):
         ss = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]
         v = np.frombuffer(vecs, dtype=np.float16).astype(np.float32).reshape(len(ss), -1) if ss else \
             np.zeros((0, 384), dtype=np.float32)
-        item = (make_doc(article_id, units(ss), v), a.published)
+        item = (make_doc(article_id, units(ss), v), a.published, a.source)
         self.docs[article_id] = item
         if len(self.docs) > DOC_CACHE:
             self.docs.popitem(last=False)
@@ -172,8 +173,8 @@ class Provenance(Stage):
             cand = self._candidate(key)
             if cand is None or cand[0].id == a.id or not substantive(cand[0]):
                 continue
-            other, published = cand
-            v = judge(doc, other, a.published, published, self.model)
+            other, published, outlet = cand
+            v = judge(doc, other, a.published, published, self.model, outlet_a=a.source, outlet_b=outlet)
             self.store.put_derivation(row_of(v, found_by))
             stats.notes["pairs judged"] += 1
             if v.is_derived:

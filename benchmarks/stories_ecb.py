@@ -33,13 +33,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from fitting import fit_logistic  # noqa: E402
 
 from newstrace.language.analyze import Analyze  # noqa: E402
-from newstrace.language.embed import embed, fingerprint  # noqa: E402
+from newstrace.language.embed import embed_sentences, fingerprint  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 from newstrace.stories.evaluate import bcubed, lookalike_merges  # noqa: E402
 from newstrace.stories.cluster import (  # noqa: E402
-    FEATURES, LEAD_CHARS, StoryClusterer, StoryModel, article_features, pair_features, story_text,
+    FEATURES, LEAD_CHARS, StoryClusterer, StoryModel, article_features, pair_features, lead_vector,
 )
 
 ECB = ROOT.parent / "shared" / "data" / "clustering" / "ecbplus.dev.jsonl"
@@ -52,7 +52,7 @@ L2 = 1.0  # ridge penalty of the logistic fit; features are all of order 1
 def load() -> tuple[list, dict[str, tuple[str, str, str]]]:
     raw = ECB.read_bytes()
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1(raw + f"{inspect.getsource(story_text)}{LEAD_CHARS}{fingerprint()}".encode()).hexdigest()[:12]
+    key = hashlib.sha1(raw + f"{inspect.getsource(lead_vector)}{LEAD_CHARS}{fingerprint()}".encode()).hexdigest()[:12]
     cache = CACHE / f"ecb-articles-{key}.pkl"
     rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
     meta = {r["doc_id"]: (r["topic"], r["event_cluster"], r["split"]) for r in rows}
@@ -64,9 +64,10 @@ def load() -> tuple[list, dict[str, tuple[str, str, str]]]:
         Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(arts, RunContext(on_article_done=done.append))
         for a in done:
             a.norm = None
-        vecs = embed([story_text(a) for a in done])
-        for a, v in zip(done, vecs):
-            a.embedding = v
+        embed_sentences(done)
+        for a in done:
+            a.embedding = lead_vector(a)
+            a.sentence_vectors = a.title_vector = None
         cache.write_bytes(pickle.dumps(done))
     return [article_features(a) for a in done], meta
 

@@ -11,11 +11,11 @@ import random
 import pytest
 
 from newstrace.language.analyze import Analyze
-from newstrace.language.embed import embed
+from newstrace.language.embed import embed_sentences
 from newstrace.normalize.stages import FindArtefacts, Normalize
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.records import Article
-from newstrace.stories.cluster import StoryClusterer, article_features, story_text
+from newstrace.stories.cluster import StoryClusterer, article_features, lead_vector
 from newstrace.stories.evaluate import bcubed, lookalike_merges
 
 F1_FLOOR = 0.86
@@ -32,8 +32,9 @@ def test_ecbplus_dev_bcubed_over_five_orders(shared_dir):
     done = []
     Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(
         [Article(id=r["doc_id"], text=r["text"]) for r in rows], RunContext(on_article_done=done.append))
-    for a, v in zip(done, embed([story_text(a) for a in done])):
-        a.embedding = v
+    embed_sentences(done)
+    for a in done:
+        a.embedding = lead_vector(a)
     feats = [article_features(a) for a in done]
     gold = {r["doc_id"]: r["event_cluster"] for r in rows}
     topic = {r["doc_id"]: r["topic"] for r in rows}

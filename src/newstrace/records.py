@@ -121,6 +121,10 @@ class Article:
     dup_key: str | None = None  # hash of the text as read by people, for exact duplicates
     # transient: the article's lead embedded (numpy float32, unit length), for stories
     embedding: Any = None
+    # transient: embeddings of the title and of the sentences that are not artefacts, in order
+    # (language.embed.embed_sentences), shared by stories and provenance
+    title_vector: Any = None
+    sentence_vectors: Any = None
     _hash: str | None = None
 
     @property

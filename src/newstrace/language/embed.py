@@ -28,6 +28,7 @@ import warnings
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -225,3 +226,24 @@ def embed(texts: Sequence[str], threads: int | None = None, batch_size: int = BA
     with _lock:  # one encode at a time: the backend already uses every thread it was given
         vecs = model.encode([t if t.strip() else "." for t in texts], batch_size)
     return np.asarray(vecs, dtype=np.float32)
+
+
+def embed_sentences(articles: Sequence[Any]) -> None:
+    """Embed, in one call, the title and the sentences (artefacts left out) of each article
+    that has none yet: sets `title_vector` (None without a title) and `sentence_vectors`
+    (one row per non-artefact sentence, in order). Stories and provenance both read them."""
+    todo = [a for a in articles if a.sentence_vectors is None]
+    texts: list[str] = []
+    for a in todo:
+        if a.title and a.title.strip():
+            texts.append(a.title.strip())
+        texts += [s.text for s in a.sentences if s.artefact is None]
+    vectors = embed(texts)
+    k = 0
+    for a in todo:
+        if a.title and a.title.strip():
+            a.title_vector, k = vectors[k], k + 1
+        else:
+            a.title_vector = None
+        n = sum(1 for s in a.sentences if s.artefact is None)
+        a.sentence_vectors, k = vectors[k:k + n], k + n

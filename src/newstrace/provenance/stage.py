@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from newstrace.language.embed import embed
+from newstrace.language.embed import embed_sentences
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.provenance.align import MIN_WORDS, units
 from newstrace.provenance.candidates import CandidateIndex, minhash, to_bytes
@@ -112,18 +112,16 @@ class Provenance(Stage):
         yield from self._check(batch, stats)
 
     def _docs(self, batch: list[Article]) -> list[Doc]:
-        """Provenance documents of the batch, English sentences embedded in one call."""
-        sents = [[(s.start, s.end, s.text) for s in a.sentences if s.artefact is None] for a in batch]
+        """Provenance documents of the batch, with the sentence vectors the stories stage
+        computed (embedded here for articles that have none: duplicates, a backlog)."""
         english = [a.language in (None, "en") and not a.duplicate_of for a in batch]
-        texts = [t for ss, en in zip(sents, english) if en for _, _, t in ss]
-        vectors = embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
-        out, k = [], 0
-        for a, ss, en in zip(batch, sents, english):
-            if en:
-                v, k = vectors[k:k + len(ss)], k + len(ss)
-            else:
-                v = np.zeros((len(ss), 384), dtype=np.float32)  # copies only: no cosine
+        embed_sentences([a for a, en in zip(batch, english) if en])
+        out = []
+        for a, en in zip(batch, english):
+            ss = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]
+            v = a.sentence_vectors if en else np.zeros((len(ss), 384), dtype=np.float32)  # copies only: no cosine
             out.append(make_doc(a.id, units(ss), v))
+            a.sentence_vectors = a.title_vector = None  # not needed downstream; keeps memory flat
         return out
 
     def _candidate(self, key: int) -> tuple[Doc, str | None, str | None] | None:

@@ -49,7 +49,8 @@ MAX_CANDIDATES = 24
 # Default ageing of the active set (arrivals / days without a new member).
 MAX_IDLE = 5000
 MAX_IDLE_DAYS = 14.0
-# Characters of an article's headline and lead that are embedded (at least; whole sentences).
+# Characters of an article's headline and lead whose embeddings make its lead vector (at least;
+# whole sentences).
 LEAD_CHARS = 600
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -80,21 +81,22 @@ def _entity_keys(text: str, label: str) -> list[str]:
     return keys
 
 
-def story_text(article: Article, max_chars: int = LEAD_CHARS) -> str:
-    """What is embedded of an article for stories: its headline and lead (first sentences),
-    about `max_chars` characters. The embedding model costs CPU per word piece, so the lead
-    is kept short (see docs/architecture.md for the measured trade-off)."""
-    parts = [article.title.strip()] if article.title and article.title.strip() else []
-    size = len(parts[0]) if parts else 0
-    for s in article.sentences:
+def lead_vector(article: Article, max_chars: int = LEAD_CHARS) -> np.ndarray | None:
+    """The article's headline and lead (first sentences, about `max_chars` characters) as one
+    unit vector: the mean of their sentence embeddings (`embed_sentences`, which provenance
+    reads too, so nothing is embedded twice). None when the article has no text embedded."""
+    rows = [article.title_vector] if article.title_vector is not None else []
+    size = len(article.title or "")
+    vectors = article.sentence_vectors if article.sentence_vectors is not None else []
+    for s, v in zip((s for s in article.sentences if s.artefact is None), vectors):
         if size >= max_chars:
             break
-        if s.artefact is None:
-            parts.append(s.text)
-            size += len(s.text) + 1
-    if not article.sentences and size < max_chars:
-        parts.append(article.text[: max_chars - size])
-    return " ".join(" ".join(parts).split())[: max_chars + 200]
+        rows.append(v)
+        size += len(s.text) + 1
+    if not rows:
+        return None
+    m = np.mean(rows, axis=0)
+    return (m / (float(np.linalg.norm(m)) or 1.0)).astype(np.float32)
 
 
 def _date_keys(value: str) -> list[str]:

@@ -1,7 +1,8 @@
 """The `Stories` stage: each saved article joins a story, as the stream flows.
 
-Runs after `Save`. Articles are taken in small batches so their leads are embedded in one
-call, then placed one by one by the `StoryClusterer`; each membership is written to the
+Runs after `Save`. Articles are taken in small batches so their sentences are embedded in one
+call (kept on the article for provenance; the lead vector is the mean of the title's and the
+first sentences'), then placed one by one by the `StoryClusterer`; each membership is written to the
 store as it is decided. The clusterer's state (live stories, document frequencies) is saved
 in the store when the stage closes, with the memberships it covers marked in the same
 transaction, so a later run picks up exactly where this one stopped and extends the same
@@ -17,10 +18,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from newstrace.language.embed import embed
+from newstrace.language.embed import embed_sentences
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article
-from newstrace.stories.cluster import StoryClusterer, StoryModel, article_features, story_text
+from newstrace.stories.cluster import StoryClusterer, StoryModel, article_features, lead_vector
 from newstrace.store import Store
 
 log = logging.getLogger(__name__)
@@ -89,9 +90,9 @@ class Stories(Stage):
         yield from self._place(batch, stats)
 
     def _vectors(self, batch: list[Article]) -> None:
-        """Embed the leads of the articles to place, reusing a stored vector (an article
-        placed again after an interrupted run); a changed article has none (`put_article`
-        drops it with the old text)."""
+        """Lead vectors of the articles to place, reusing a stored one (an article placed again
+        after an interrupted run); a changed article has none (`put_article` drops it with the
+        old text). Sentences are embedded here, once, for stories and provenance alike."""
         if not self.embeddings:
             return
         todo = []
@@ -101,9 +102,11 @@ class Stories(Stage):
                 a.embedding = np.frombuffer(stored, dtype=np.float32)
             else:
                 todo.append(a)
-        for a, v in zip(todo, embed([story_text(a) for a in todo]) if todo else ()):
-            a.embedding = v
-            self.store.put_vector(a.id, v.tobytes())
+        embed_sentences(todo)
+        for a in todo:
+            a.embedding = lead_vector(a)
+            if a.embedding is not None:
+                self.store.put_vector(a.id, a.embedding.tobytes())
 
     def _place(self, batch: list[Article], stats: StageStats) -> Iterator[Article]:
         if not batch:

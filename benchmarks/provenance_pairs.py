@@ -30,7 +30,8 @@ from fitting import fit_logistic, probability  # noqa: E402
 from provenance_rewrites import ECB, load  # noqa: E402
 
 from newstrace.provenance.align import units  # noqa: E402
-from newstrace.provenance.decide import DIRECTION_FEATURES, copied_share, default_model, direction_features  # noqa: E402
+from newstrace.provenance.decide import (  # noqa: E402
+    DIRECTION_FEATURES, copied_share, default_model, direction_features)  # noqa: E402
 from newstrace.provenance.score import FEATURES, make_doc, pair_features  # noqa: E402
 
 
@@ -108,11 +109,20 @@ def main() -> None:
     try:
         from sklearn.ensemble import HistGradientBoostingClassifier
 
+        def boosted() -> HistGradientBoostingClassifier:
+            return HistGradientBoostingClassifier(max_depth=3, max_iter=200, random_state=0)
+
         gb = np.zeros(len(y), dtype=bool)
         for k in range(5):
             tr, te = folds != k, folds == k
-            gb[te] = HistGradientBoostingClassifier(max_depth=3, max_iter=200).fit(x[tr], y[tr]).predict(x[te]) == 1
-        print("  for comparison, gradient-boosted trees on the same features and folds: P %.3f R %.3f F1 %.3f" % prf(gb, y))
+            clf = boosted().fit(x[tr], y[tr])
+            p_tr = clf.predict_proba(x[tr])[:, 1]
+            th_k = max(np.arange(0.05, 0.96, 0.05), key=lambda t: prf(p_tr >= t, y[tr])[2])
+            gb[te] = clf.predict_proba(x[te])[:, 1] >= th_k
+        print("  gradient-boosted trees (depth 3, 200) on the same features and folds, threshold per training fold: "
+              "P %.3f R %.3f F1 %.3f; false 'derived' among same-event pairs %.1f%%"
+              % (*prf(gb, y), 100 * gb[kinds == "same-event"].mean()))
+        print("    without the reprint negatives: P %.3f R %.3f F1 %.3f" % prf(gb[keep], y[keep]))
     except ImportError:
         pass
     w, b = fit_logistic(x, y)

@@ -31,7 +31,7 @@ from provenance_rewrites import ECB, load  # noqa: E402
 
 from newstrace.provenance.align import units  # noqa: E402
 from newstrace.provenance.decide import (  # noqa: E402
-    DIRECTION_FEATURES, copied_share, default_model, direction_features)  # noqa: E402
+    DIRECTION_FEATURES, copied_share, default_model, direction_features)
 from newstrace.provenance.score import FEATURES, make_doc, pair_features  # noqa: E402
 
 

@@ -1,0 +1,53 @@
+"""Attribution extraction on sentences written for the test (first slice of issue 5)."""
+
+import pytest
+
+from newstrace.attribution.extract import extract, lexicon
+from newstrace.language.nlp import load_nlp
+
+TEXT = ("The harbour master said that the oil had reached nine kilometres of coast. "
+        "“We are doing everything we can,” a senior port official told reporters on Tuesday. "
+        "According to the Linhaven Observer, the ship's owner has hired a salvage firm. "
+        "The operator has denied the reports. "
+        "The mayor urged residents to stay away from the beaches. "
+        "The crew were rescued by helicopter.")
+
+
+@pytest.fixture(scope="module")
+def found():
+    doc = load_nlp(parse=True)(TEXT)
+    return {a.cue.text: a for a in extract(doc)}
+
+
+def test_spans_point_into_the_text(found):
+    for a in found.values():
+        for span in (a.source, a.cue, a.content):
+            if span is not None:
+                assert TEXT[span.start:span.end] == span.text
+
+
+def test_indirect_speech_direct_quote_and_according_to(found):
+    said = found["said"]
+    assert (said.source.text, said.content.text) == ("The harbour master", "that the oil had reached nine kilometres of coast")
+    assert not said.direct
+    told = found["told"]
+    assert told.source.text == "a senior port official" and told.content.text == "We are doing everything we can"
+    assert told.direct
+    acc = found["According to"]
+    assert acc.source.text == "the Linhaven Observer" and acc.content.text.startswith("the ship's owner has hired")
+
+
+def test_denial_and_urging(found):
+    denied = found["has denied"]
+    assert denied.denial and denied.source.text == "The operator" and denied.content.text == "the reports"
+    urged = found["urged"]
+    assert urged.source.text == "The mayor" and urged.content.text == "residents to stay away from the beaches"
+
+
+def test_no_attribution_without_a_cue(found):
+    assert not [a for a in found.values() if "rescued" in a.content.text or "helicopter" in a.content.text]
+
+
+def test_lexicon_inflects_lemmas():
+    forms = lexicon().forms
+    assert forms["said"][0] == "say" and forms["denies"][1] == "denial" and forms["admitted"][0] == "admit"

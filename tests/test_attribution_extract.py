@@ -31,7 +31,7 @@ def test_indirect_speech_direct_quote_and_according_to(found):
     assert (said.source.text, said.content.text) == ("The harbour master", "that the oil had reached nine kilometres of coast")
     assert not said.direct
     told = found["told"]
-    assert told.source.text == "a senior port official" and told.content.text == "We are doing everything we can"
+    assert told.source.text == "a senior port official" and told.content.text == "“We are doing everything we can,”"
     assert told.direct
     acc = found["According to"]
     assert acc.source.text == "the Linhaven Observer" and acc.content.text.startswith("the ship's owner has hired")
@@ -51,3 +51,20 @@ def test_no_attribution_without_a_cue(found):
 def test_lexicon_inflects_lemmas():
     forms = lexicon().forms
     assert forms["said"][0] == "say" and forms["denies"][1] == "denial" and forms["admitted"][0] == "admit"
+
+
+def test_a_quote_split_by_its_cue_is_one_content():
+    text = ("“The clean-up will take months,” the harbour master said on Wednesday. “We will not stop until "
+            "every beach is open again.” The council met later.")
+    found = extract(load_nlp(parse=True)(text))
+    said = next(a for a in found if a.cue.text == "said")
+    assert said.direct and said.source.text == "the harbour master"
+    assert said.content.text.startswith("“The clean-up") and said.content.text.endswith("open again.”")
+
+
+def test_quote_regions_pair_marks_and_close_at_paragraph_ends():
+    from newstrace.attribution.extract import quote_regions
+
+    text = 'He said "yes" and “no”.\n\n“An unclosed quote\n\nNext paragraph.'
+    regions = [text[s:e] for s, e in quote_regions(text)]
+    assert regions == ['"yes"', "“no”", "“An unclosed quote"]

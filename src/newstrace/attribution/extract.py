@@ -201,6 +201,68 @@ def _quoted(text: str, start: int = 0, end: int | None = None, whole: str = "") 
     return any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES)
 
 
+_OPEN = "“„«"
+_CLOSE = "”»"
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Quotations as (start, end) spans including their marks: curly pairs, and straight
+    double quotes paired in order. An unbalanced mark opens nothing (the quote runs to the
+    end of its paragraph at most)."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    straight: int | None = None
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            start = i
+        elif ch in _CLOSE and start is not None:
+            out.append((start, i + 1))
+            start = None
+        elif ch == '"':
+            if straight is None:
+                straight = i
+            else:
+                out.append((straight, i + 1))
+                straight = None
+        elif ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n":
+            # a paragraph break closes an unbalanced quote at the paragraph's end
+            if start is not None and start < i:
+                out.append((start, i))
+            start = straight = None
+    return sorted(out)
+
+
+# What may stand between the cue phrase and a quotation that continues the same speech.
+_JOIN = set(" \t\n,.:;—–-")
+
+
+def _extend_quotes(found: list[Attribution], text: str, sentence_ends: list[int]) -> list[Attribution]:
+    """Quoted contents take in their whole quotation, and the quotation that continues right
+    after the cue ("“A,” she said. “B.”" -> A to B; "she said: “A.” “B.”" -> both)."""
+    regions = quote_regions(text)
+    if not regions:
+        return found
+    out = []
+    for a in found:
+        start, end = a.content.start, a.content.end
+        inside = [r for r in regions if r[0] < end and start < r[1] and not (r[0] <= a.cue.start < r[1])]
+        if not inside:
+            out.append(a)
+            continue
+        start, end = min(start, inside[0][0]), max(end, inside[-1][1])
+        after = max(a.cue.end, a.source.end if a.source else 0, end)
+        # the rest of the cue's sentence ("... she said on Wednesday.") before a continuation
+        sent_end = next((e for e in sentence_ends if e >= after), after)
+        if not any(q in text[after:sent_end] for q in _QUOTES):
+            after = sent_end
+        for r in regions:
+            if r[0] >= after and set(text[after:r[0]]) <= _JOIN and r[0] - after <= 4:
+                end, after = r[1], r[1]
+        content = Span(start, end, text[start:end])
+        out.append(Attribution(a.source, a.cue, content, a.kind, True, a.denial))
+    return out
+
+
 def extract(doc: Any) -> list[Attribution]:
     """Every attribution found in a parsed spaCy `Doc`, in text order."""
     lex = lexicon()
@@ -224,5 +286,6 @@ def extract(doc: Any) -> list[Attribution]:
                 continue
             out.append(Attribution(_span(doc, src_tokens), cue, content, kind,
                                    _quoted(content.text, content.start, content.end, doc.text), kind == "denial"))
+    out = _extend_quotes(out, doc.text, [sent.end_char for sent in doc.sents])
     out.sort(key=lambda a: (a.content.start, a.cue.start))
     return out

@@ -41,7 +41,7 @@ class Attribution:
     source: Span | None
     cue: Span
     content: Span
-    kind: str  # speech, report, belief, denial, knowledge, according
+    kind: str  # speech, report, belief, attitude, denial, knowledge, according
     direct: bool  # the content is (or holds) a quotation
     denial: bool
 
@@ -131,7 +131,8 @@ def _source_phrase(head: Any) -> list[Any]:
 
 def _content(verb: Any, lemma: str, kind: str, lex: Lexicon) -> list[Any]:
     children = list(verb.children)
-    clauses = [c for c in children if c.dep_ in ("ccomp", "parataxis") or (c.dep_ == "xcomp" and kind == "belief")]
+    clauses = [c for c in children if c.dep_ in ("ccomp", "parataxis")
+               or (c.dep_ == "xcomp" and kind in ("belief", "attitude"))]
     if lemma in lex.object_infinitive:
         inf = [c for c in children if c.dep_ == "xcomp"]
         obj = [c for c in children if c.dep_ in ("dobj", "obj")]
@@ -139,7 +140,7 @@ def _content(verb: Any, lemma: str, kind: str, lex: Lexicon) -> list[Any]:
             return sorted({t for c in obj + inf for t in c.subtree}, key=lambda t: t.i)
     if clauses:
         return sorted({t for c in clauses for t in c.subtree}, key=lambda t: t.i)
-    if kind in ("denial", "report", "knowledge"):
+    if kind in ("denial", "report", "knowledge", "attitude"):
         obj = [c for c in children if c.dep_ in ("dobj", "obj")]
         if obj:
             return sorted(obj[0].subtree, key=lambda t: t.i)

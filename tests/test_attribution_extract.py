@@ -68,3 +68,11 @@ def test_quote_regions_pair_marks_and_close_at_paragraph_ends():
     text = 'He said "yes" and “no”.\n\n“An unclosed quote\n\nNext paragraph.'
     regions = [text[s:e] for s, e in quote_regions(text)]
     assert regions == ['"yes"', "“no”", "“An unclosed quote"]
+
+
+def test_a_judgement_with_its_as_complement_is_attributed():
+    text = "The minister criticized the fine as “a slap on the wrist” for the operator."
+    found = extract(load_nlp(parse=True)(text))
+    crit = next(a for a in found if a.cue.text == "criticized")
+    assert crit.kind == "evaluation" and crit.source.text == "The minister" and crit.direct
+    assert crit.content.text.startswith("the fine as “a slap on the wrist”")

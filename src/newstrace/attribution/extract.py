@@ -41,7 +41,7 @@ class Attribution:
     source: Span | None
     cue: Span
     content: Span
-    kind: str  # speech, report, belief, attitude, denial, knowledge, according
+    kind: str  # speech, report, belief, attitude, evaluation, denial, knowledge, according
     direct: bool  # the content is (or holds) a quotation
     denial: bool
 
@@ -140,6 +140,11 @@ def _content(verb: Any, lemma: str, kind: str, lex: Lexicon) -> list[Any]:
             return sorted({t for c in obj + inf for t in c.subtree}, key=lambda t: t.i)
     if clauses:
         return sorted({t for c in clauses for t in c.subtree}, key=lambda t: t.i)
+    if kind == "evaluation":
+        parts = [c for c in children if c.dep_ in ("dobj", "obj", "oprd")
+                 or (c.dep_ == "prep" and c.lower_ == "as")]
+        if any(c.dep_ in ("dobj", "obj") for c in parts):
+            return sorted({t for c in parts for t in c.subtree}, key=lambda t: t.i)
     if kind in ("denial", "report", "knowledge", "attitude"):
         obj = [c for c in children if c.dep_ in ("dobj", "obj")]
         if obj:

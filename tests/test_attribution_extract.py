@@ -76,3 +76,11 @@ def test_a_judgement_with_its_as_complement_is_attributed():
     crit = next(a for a in found if a.cue.text == "criticized")
     assert crit.kind == "evaluation" and crit.source.text == "The minister" and crit.direct
     assert crit.content.text.startswith("the fine as “a slap on the wrist”")
+
+
+def test_according_to_before_a_lost_embed_keeps_its_source():
+    text = "The ship was refloated at noon. According to the Daily Planet:. Salvage crews stayed on site."
+    found = extract(load_nlp(parse=True)(text))
+    acc = next(a for a in found if a.cue.text == "According to")
+    assert acc.source.text == "the Daily Planet" and acc.content.text == ""
+    assert acc.content.start == acc.source.end

@@ -9,7 +9,8 @@ and a content (what is attributed). Found here, sentence by sentence:
   clause without the cue's own phrase; for verbs like "urge" the object and its infinitive;
   for denials the object ("denied the reports"). The source is the verb's subject (or the
   agent of a passive);
-- "according to X" and its kin: X is the source, the rest of the sentence the content.
+- "according to X" and its kin: X is the source, the rest of the sentence the content (empty,
+  at the end of X, when nothing else is left: "According to the Times:" before a lost embed).
 
 Spans are character offsets into the text the `Doc` was made from.
 """
@@ -190,6 +191,10 @@ def _according(sent: Any, lex: Lexicon) -> list[Attribution]:
                 phrase_tokens |= set(objs[0].subtree)
             rest = _strip_punct_edges([t for t in sent if t not in phrase_tokens])
             cue, source, content = _span(sent.doc, cue_tokens), _span(sent.doc, src), _span(sent.doc, rest)
+            if cue and content is None and source is not None:
+                # "According to the New York Times:" before an embed the page lost: the source is
+                # cited, the content is missing (an empty span where it stood)
+                content = Span(source.end, source.end, "")
             if cue and content:
                 out.append(Attribution(source, cue, content, "according",
                                        _quoted(content.text, content.start, content.end, sent.doc.text), False))

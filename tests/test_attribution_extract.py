@@ -84,3 +84,11 @@ def test_according_to_before_a_lost_embed_keeps_its_source():
     acc = next(a for a in found if a.cue.text == "According to")
     assert acc.source.text == "the Daily Planet" and acc.content.text == ""
     assert acc.content.start == acc.source.end
+
+
+def test_a_participle_cue_takes_the_subject_of_its_clause():
+    text = "The mayor closed the beaches on Monday, saying that the oil would take weeks to clear."
+    found = extract(load_nlp(parse=True)(text))
+    saying = next(a for a in found if a.cue.text == "saying")
+    assert saying.source is not None and saying.source.text == "The mayor"
+    assert saying.content.text == "that the oil would take weeks to clear"

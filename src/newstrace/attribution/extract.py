@@ -119,6 +119,8 @@ def _source(verb: Any) -> list[Any]:
                 return _source_phrase(objs[0])
     if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _source(verb.head)  # "he stood up and said ..."
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+        return _source(verb.head)  # "..., she said, adding that ..." / "while stressing that ..."
     return []
 
 

@@ -92,3 +92,11 @@ def test_a_participle_cue_takes_the_subject_of_its_clause():
     saying = next(a for a in found if a.cue.text == "saying")
     assert saying.source is not None and saying.source.text == "The mayor"
     assert saying.content.text == "that the oil would take weeks to clear"
+
+
+def test_a_cue_with_a_colon_takes_the_quotation_it_introduces():
+    text = "The harbour master said:\n\n“Every beach will be checked twice before it reopens.”\n\nThe council agreed."
+    found = extract(load_nlp(parse=True)(text))
+    said = next(a for a in found if a.cue.text == "said")
+    assert said.source.text == "The harbour master" and said.direct
+    assert said.content.text == "“Every beach will be checked twice before it reopens.”"

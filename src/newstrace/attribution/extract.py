@@ -276,9 +276,24 @@ def _extend_quotes(found: list[Attribution], text: str, sentence_ends: list[int]
     return out
 
 
+def _introduced_quote(cue: Any, regions: list[tuple[int, int]], text: str) -> Span | None:
+    """The quotation a cue introduces with a colon ("Caddell continued: “...”"): the one that
+    starts right after it, past the colon and white space (a paragraph break included)."""
+    at = cue.idx + len(cue.text)
+    rest = text[at:at + 8]
+    gap = len(rest) - len(rest.lstrip(" \t\n:"))
+    if ":" not in rest[:gap]:
+        return None
+    for start, end in regions:
+        if start == at + gap:
+            return Span(start, end, text[start:end])
+    return None
+
+
 def extract(doc: Any) -> list[Attribution]:
     """Every attribution found in a parsed spaCy `Doc`, in text order."""
     lex = lexicon()
+    regions = quote_regions(doc.text)
     out: list[Attribution] = []
     for sent in doc.sents:
         out += _according(sent, lex)
@@ -288,14 +303,17 @@ def extract(doc: Any) -> list[Attribution]:
                 continue
             lemma, kind = entry
             content_tokens = _strip_punct_edges(_content(tok, lemma, kind, lex))
-            if not content_tokens or len([t for t in content_tokens if not t.is_punct]) < 2:
+            if len([t for t in content_tokens if not t.is_punct]) >= 2:
+                content = _span(doc, content_tokens)
+            else:
+                content = _introduced_quote(tok, regions, doc.text)
+            if content is None:
                 continue
             src_tokens = _source(tok)
             # the cue with its auxiliaries and particles ("has learned", "pointed out")
             cue_tokens = [tok] + [c for c in tok.children if c.dep_ in ("aux", "auxpass", "prt", "neg")]
             cue = _span(doc, sorted(cue_tokens, key=lambda t: t.i))
-            content = _span(doc, content_tokens)
-            if cue is None or content is None:
+            if cue is None:
                 continue
             out.append(Attribution(_span(doc, src_tokens), cue, content, kind,
                                    _quoted(content.text, content.start, content.end, doc.text), kind == "denial"))

@@ -15,6 +15,8 @@ from newstrace.report import write_report
 from newstrace.report.provenance import derivation_graph, pair_anchor
 from newstrace.report.render import anchor_id
 
+from .helpers import browser_page
+
 # ---------------------------------------------------------------------------------------
 # An invented run: a wire story about a lighthouse, reprinted verbatim by a daily (which a
 # blog then paraphrases: a chain), closely rewritten by a weekly (a fan-out from the wire),
@@ -427,50 +429,31 @@ def test_no_derivations_says_so(tmp_path):
 # ---------------------------------------------------------------------------------------
 # in a browser (Debian's chromium via Playwright; skipped when either is missing)
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 @pytest.mark.browser
 def test_provenance_in_a_browser(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
     build(tmp_path, records())
-    path = tmp_path / "report.html"
     expect = sync_api.expect
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            requests: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            expect(page.locator("#provenance svg.pv .pv-node")).to_have_count(5)
-            expect(page.locator("#provenance svg.pv .pv-edge")).to_have_count(4)
-            # the comparison is collapsed; its link opens it
-            view = page.locator(f"#{pair_anchor('daily-1', 'wire-1')}")
-            assert view.evaluate("el => el.open") is False
-            page.locator(f"a.pv-cmp[href='#{pair_anchor('daily-1', 'wire-1')}']").click()
-            assert view.evaluate("el => el.open") is True
-            # the passage number is drawn, and hovering a passage outlines it on both sides
-            first = view.locator(".pv-text[data-side=derived] [data-n='1']")
-            expect(first).to_be_visible()
-            assert first.evaluate("el => getComputedStyle(el, '::before').content") == '"1"'
-            first.hover()
-            expect(view.locator(".pv-on")).to_have_count(2)
-            expect(view.locator(".pv-text[data-side=source] .pv-on")).to_have_count(1)
-            # the markup in an article stayed text
-            evil = page.locator(f"#{pair_anchor('evil-1', 'wire-1')} .pv-text[data-side=derived]")
-            assert "<script>alert('x')</script>" in evil.evaluate("el => el.textContent")
-            assert errors == []
-            assert [u for u in requests if not u.startswith("file://")] == []
-        finally:
-            browser.close()
-
+    with browser_page(tmp_path / "report.html") as (page, errors, requests):
+        expect(page.locator("#provenance svg.pv .pv-node")).to_have_count(5)
+        expect(page.locator("#provenance svg.pv .pv-edge")).to_have_count(4)
+        # the comparison is collapsed; its link opens it
+        view = page.locator(f"#{pair_anchor('daily-1', 'wire-1')}")
+        assert view.evaluate("el => el.open") is False
+        page.locator(f"a.pv-cmp[href='#{pair_anchor('daily-1', 'wire-1')}']").click()
+        assert view.evaluate("el => el.open") is True
+        # the passage number is drawn, and hovering a passage outlines it on both sides
+        first = view.locator(".pv-text[data-side=derived] [data-n='1']")
+        expect(first).to_be_visible()
+        assert first.evaluate("el => getComputedStyle(el, '::before').content") == '"1"'
+        first.hover()
+        expect(view.locator(".pv-on")).to_have_count(2)
+        expect(view.locator(".pv-text[data-side=source] .pv-on")).to_have_count(1)
+        # the markup in an article stayed text
+        evil = page.locator(f"#{pair_anchor('evil-1', 'wire-1')} .pv-text[data-side=derived]")
+        assert "<script>alert('x')</script>" in evil.evaluate("el => el.textContent")
+        assert errors == []
+        assert [u for u in requests if not u.startswith("file://")] == []
 
 def test_pairs_with_a_common_source_say_they_may_be_siblings():
     from newstrace.report.provenance import _direction

@@ -18,6 +18,8 @@ except ImportError:  # running from a checkout without the package installed
 from newstrace.report import STORY_LIMIT, write_report
 from newstrace.report.render import anchor_id, story_anchor
 
+from .helpers import browser_page
+
 # ---------------------------------------------------------------------------------------
 # An invented run: six articles about three events.
 
@@ -322,13 +324,8 @@ def test_no_stories_no_section(tmp_path):
 # ---------------------------------------------------------------------------------------
 # in a browser (Debian's chromium via Playwright; skipped when either is missing)
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 @pytest.mark.browser
 def test_stories_in_a_browser(tmp_path, monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
     import newstrace.report as report
 
@@ -336,48 +333,36 @@ def test_stories_in_a_browser(tmp_path, monkeypatch):
     build(tmp_path, _stories())
     path = tmp_path / "report.html"
     expect = sync_api.expect
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            requests: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            rows = page.locator("#stories-body tr[data-q]")
-            expect(rows).to_have_count(3)
-            # hide single-article stories
-            page.locator("#stories-singles").check()
-            expect(page.locator("#stories-body tr[data-q]:visible")).to_have_count(2)
-            expect(page.locator("#stories-count")).to_have_text("2 of 3 shown")
-            page.locator("#stories-singles").uncheck()
-            expect(page.locator("#stories-body tr[data-q]:visible")).to_have_count(3)
-            # the text filter (the article index is not touched)
-            page.locator("#stories-filter").fill("tarrow")
-            expect(page.locator("#stories-body tr[data-q]:visible")).to_have_count(1)
-            expect(page.locator("#stories-body tr[data-q]:visible")).to_contain_text("Bridge <script>")
-            expect(page.locator("#index-body tr[data-q]:visible")).to_have_count(len(ARTICLES))
-            page.locator("#stories-filter").fill("no-such-story")
-            expect(page.locator("#stories-none")).to_be_visible()
-            page.locator("#stories-filter").fill("")
-            # an article's story link opens the collapsed story section
-            spill = page.locator(f"#{story_anchor('story-3')}")
-            assert spill.evaluate("el => el.open") is False
-            page.locator(f"#{anchor_id('gazette-2')} a.story-link").click()
-            assert spill.evaluate("el => el.open") is True
-            expect(spill.locator("svg.tl")).to_be_visible()
-            expect(spill.locator("circle.tl-mark")).to_have_count(3)
-            # a timeline mark leads to its article
-            spill.locator("a.tl-link").nth(1).click()
-            expect(page).to_have_url(path.as_uri() + f"#{anchor_id('courier-1')}")
-            # opening the page at a story's address opens it too
-            page.goto(path.as_uri() + f"#{story_anchor('story/7 <b>')}")
-            page.reload()
-            assert page.locator(f"#{story_anchor('story/7 <b>')}").evaluate("el => el.open") is True
-            assert errors == []
-            assert [u for u in requests if not u.startswith("file://")] == []
-        finally:
-            browser.close()
+    with browser_page(path) as (page, errors, requests):
+        rows = page.locator("#stories-body tr[data-q]")
+        expect(rows).to_have_count(3)
+        # hide single-article stories
+        page.locator("#stories-singles").check()
+        expect(page.locator("#stories-body tr[data-q]:visible")).to_have_count(2)
+        expect(page.locator("#stories-count")).to_have_text("2 of 3 shown")
+        page.locator("#stories-singles").uncheck()
+        expect(page.locator("#stories-body tr[data-q]:visible")).to_have_count(3)
+        # the text filter (the article index is not touched)
+        page.locator("#stories-filter").fill("tarrow")
+        expect(page.locator("#stories-body tr[data-q]:visible")).to_have_count(1)
+        expect(page.locator("#stories-body tr[data-q]:visible")).to_contain_text("Bridge <script>")
+        expect(page.locator("#index-body tr[data-q]:visible")).to_have_count(len(ARTICLES))
+        page.locator("#stories-filter").fill("no-such-story")
+        expect(page.locator("#stories-none")).to_be_visible()
+        page.locator("#stories-filter").fill("")
+        # an article's story link opens the collapsed story section
+        spill = page.locator(f"#{story_anchor('story-3')}")
+        assert spill.evaluate("el => el.open") is False
+        page.locator(f"#{anchor_id('gazette-2')} a.story-link").click()
+        assert spill.evaluate("el => el.open") is True
+        expect(spill.locator("svg.tl")).to_be_visible()
+        expect(spill.locator("circle.tl-mark")).to_have_count(3)
+        # a timeline mark leads to its article
+        spill.locator("a.tl-link").nth(1).click()
+        expect(page).to_have_url(path.as_uri() + f"#{anchor_id('courier-1')}")
+        # opening the page at a story's address opens it too
+        page.goto(path.as_uri() + f"#{story_anchor('story/7 <b>')}")
+        page.reload()
+        assert page.locator(f"#{story_anchor('story/7 <b>')}").evaluate("el => el.open") is True
+        assert errors == []
+        assert [u for u in requests if not u.startswith("file://")] == []

@@ -69,6 +69,18 @@ class RunContext:
         self.on_skip(item)
 
 
+def batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Consecutive lists of `size` articles (the last may be shorter; none is empty)."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _reason_key(reason: str) -> str:
     """Group reasons for counting: the part before the first colon, figures blanked
     ("file is 52.4 MB, over the 20.0 MB limit" and "file is 31 MB, ..." count together)."""

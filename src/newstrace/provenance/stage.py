@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from newstrace.language.embed import embed_sentences
-from newstrace.pipeline import RunContext, Stage, StageStats
+from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.provenance.align import MIN_WORDS, units
 from newstrace.provenance.candidates import CandidateIndex, minhash, to_bytes
 from newstrace.provenance.decide import Model, Verdict, judge
@@ -99,17 +99,11 @@ class Provenance(Stage):
         backlog = self.store.unchecked_provenance()
         if backlog:
             stats.notes["stored articles not yet checked, checked first"] += len(backlog)
-            for i in range(0, len(backlog), BATCH):
-                batch = [a for a in (self.store.load_article(x) for x in backlog[i:i + BATCH]) if a is not None]
+            for batch in batches(self.store.load_articles(backlog), BATCH):
                 for _ in self._check(batch, stats):
                     pass
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= BATCH:
-                yield from self._check(batch, stats)
-                batch = []
-        yield from self._check(batch, stats)
+        for batch in batches(articles, BATCH):
+            yield from self._check(batch, stats)
 
     def _docs(self, batch: list[Article]) -> list[Doc]:
         """Provenance documents of the batch, with the sentence vectors the stories stage

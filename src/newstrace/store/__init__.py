@@ -322,6 +322,13 @@ class Store:
             self.db.execute(f"DELETE FROM {table}")
         self.commit()
 
+    def load_articles(self, article_ids: list[str]) -> Iterator[Article]:
+        """Stored articles, one at a time, in the order given (ids no longer stored are skipped)."""
+        for article_id in article_ids:
+            a = self.load_article(article_id)
+            if a is not None:
+                yield a
+
     def load_article(self, article_id: str) -> Article | None:
         """A stored article with its sentences and entities (numbers left out)."""
         row = self.db.execute("SELECT id, text, title, source, url, published, crawled, language, "

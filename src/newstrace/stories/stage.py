@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from newstrace.language.embed import embed_sentences
-from newstrace.pipeline import RunContext, Stage, StageStats
+from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article
 from newstrace.stories.cluster import StoryClusterer, StoryModel, article_features, lead_vector
 from newstrace.store import Store
@@ -77,17 +77,11 @@ class Stories(Stage):
         backlog = self.store.unclustered()
         if backlog:
             stats.notes["stored articles not yet in a story, placed first"] += len(backlog)
-            for i in range(0, len(backlog), BATCH):
-                batch = [a for a in (self.store.load_article(x) for x in backlog[i:i + BATCH]) if a is not None]
+            for batch in batches(self.store.load_articles(backlog), BATCH):
                 for _ in self._place(batch, stats):
                     pass
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= BATCH:
-                yield from self._place(batch, stats)
-                batch = []
-        yield from self._place(batch, stats)
+        for batch in batches(articles, BATCH):
+            yield from self._place(batch, stats)
 
     def _vectors(self, batch: list[Article]) -> None:
         """Lead vectors of the articles to place, reusing a stored one (an article placed again

@@ -120,13 +120,13 @@ class Provenance(Stage):
 
     def _candidate(self, key: int) -> tuple[Doc, str | None, str | None] | None:
         """A candidate's document, publication date and outlet."""
-        stored = self.store.provenance_doc(key)
-        if stored is None:
+        article_id = self.store.provenance_article(key)
+        if article_id is None:
             return None  # the article changed since it was indexed
-        article_id, vecs = stored
         if article_id in self.docs:
             self.docs.move_to_end(article_id)
             return self.docs[article_id]
+        vecs = self.store.sentence_vectors(article_id)
         a = self.store.load_article(article_id)
         if a is None or vecs is None:
             return None
@@ -172,6 +172,7 @@ class Provenance(Stage):
             if v.is_derived:
                 stats.notes["derivations found"] += 1
         sent16 = doc.vectors.astype(np.float16).tobytes() if english else None
+        self.docs.pop(a.id, None)  # an article checked again (its text changed): no stale copy
         key = self.store.put_provenance_doc(a.id, to_bytes(mh) if mh else None,
                                             vec.astype(np.float16).tobytes() if vec is not None else None, sent16)
         self.index.add(key, mh, vec)

@@ -270,10 +270,15 @@ class Store:
                               "VALUES (?, ?, ?, ?)", (article_id, minhash, vector, sentence_vectors))
         return int(cur.lastrowid)
 
-    def provenance_doc(self, key: int) -> tuple[str, bytes | None] | None:
-        row = self.db.execute("SELECT article_id, sentence_vectors FROM provenance_docs WHERE key=?",
-                              (key,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def provenance_article(self, key: int) -> str | None:
+        """The article an index key stands for (None: it changed since it was indexed)."""
+        row = self.db.execute("SELECT article_id FROM provenance_docs WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def sentence_vectors(self, article_id: str) -> bytes | None:
+        row = self.db.execute("SELECT sentence_vectors FROM provenance_docs WHERE article_id=?",
+                              (article_id,)).fetchone()
+        return row[0] if row else None
 
     def provenance_index_rows(self, after_key: int) -> Iterator[tuple[int, bytes | None, bytes | None]]:
         yield from self.db.execute("SELECT key, minhash, vector FROM provenance_docs WHERE key>? "

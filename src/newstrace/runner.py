@@ -22,6 +22,7 @@ from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped
 from newstrace.store import DB_NAME, Store
 from newstrace.store.stages import Resume, Save
+from newstrace.provenance.records import iter_derivations
 from newstrace.provenance.stage import Provenance
 from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
@@ -97,9 +98,10 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         store.close()
         raise
     stories = list(iter_stories(store))
-    files = export_store(store, out, stories)
+    derivations = list(iter_derivations(store))
+    files = export_store(store, out, stories, derivations)
     totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "stories")}
-    totals["derivations"] = sum(1 for r in store.iter_derivations() if r["derived"])
+    totals["derivations"] = sum(1 for r in derivations if r["derived"])
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
     run_info: dict[str, Any] = {
@@ -109,12 +111,11 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     }
     write_summary(out, run_info)
     if opts.report:
-        from newstrace.provenance.records import iter_derivations
         from newstrace.report import write_report
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
-                     stories=stories, derivations=list(iter_derivations(store)))
+                     stories=stories, derivations=derivations)
     store.finish_run(status, _now(), summary.to_json())
     store.close()
     return RunResult(out, summary, status, totals, files)

@@ -37,7 +37,8 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
+def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None,
+                 derivations: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
     """Write articles.jsonl, sentences.jsonl, stories.jsonl and derivations.jsonl from the store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
@@ -47,7 +48,8 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
     counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
-    counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS, iter_derivations(store))
+    counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS,
+                                      iter_derivations(store) if derivations is None else derivations)
     return counts
 
 

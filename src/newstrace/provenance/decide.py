@@ -40,6 +40,10 @@ def attribution_rate(doc: Doc) -> float:
     return sum(len(_CUE.findall(u.text)) for u in doc.units) / max(1, len(doc.units))
 
 
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+
+
 @dataclass(slots=True)
 class Model:
     features: list[str]
@@ -59,7 +63,7 @@ class Model:
                    np.array(data["direction_weights"]), float(data["direction_bias"]))
 
     def probability(self, x: list[float]) -> float:
-        return 1 / (1 + math.exp(-max(-50.0, min(50.0, float(np.dot(self.weights, x)) + self.bias))))
+        return _sigmoid(float(np.dot(self.weights, x)) + self.bias)
 
 
 @lru_cache(maxsize=1)
@@ -127,19 +131,22 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
     ca, cb = copied_share(a, al_a), copied_share(b, al_b)
     pa, pb = max(model.probability(fa), ca), max(model.probability(fb), cb)
     evidence: list[str] = []
-    if date_a and date_b and date_a[:10] != date_b[:10]:
+    dated = bool(date_a and date_b and date_a[:10] != date_b[:10])
+    a_cites = not dated and cites(a, outlet_b)
+    b_cites = not dated and cites(b, outlet_a)
+    if dated:
         a_derived = date_a[:10] > date_b[:10]
         direction, confidence = "dates", 1.0
         first, second = (b, a) if a_derived else (a, b)
         evidence.append(f"{first.id} is dated {min(date_a, date_b)[:10]}, {second.id} {max(date_a, date_b)[:10]}")
-    elif cites(a, outlet_b) != cites(b, outlet_a):
-        a_derived = cites(a, outlet_b)
+    elif a_cites != b_cites:
+        a_derived = a_cites
         direction, confidence = "citation", CITATION
         citing, cited = (a, outlet_b) if a_derived else (b, outlet_a)
         evidence.append(f"{citing.id} names the other's outlet ({cited})")
     else:
         z = direction_features(fa, fb, a, b)
-        p = 1 / (1 + math.exp(-max(-50.0, min(50.0, float(np.dot(model.direction_weights, z)) + model.direction_bias))))
+        p = _sigmoid(float(np.dot(model.direction_weights, z)) + model.direction_bias)
         a_derived = p >= 0.5
         direction, confidence = "content", p if a_derived else 1 - p
         if confidence < UNDETERMINED:

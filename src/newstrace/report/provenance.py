@@ -45,7 +45,6 @@ PAIR_VIEWS_OPEN = 2
 TEXT_LIMIT = 60_000
 # Passage kinds, strongest first; others are shown under their own name.
 KINDS = ("verbatim", "near-verbatim", "paraphrase")
-KIND_NAMES = {"verbatim": "verbatim", "near-verbatim": "near-verbatim", "paraphrase": "paraphrase"}
 
 # Graph geometry (SVG user units).
 NODE_W = 220
@@ -201,7 +200,7 @@ class Provenance:
             "prov_views": views,
             "prov_unviewed": len(self.pairs) - len(views),
             "prov_views_open": len(views) <= PAIR_VIEWS_OPEN,
-            "prov_kinds": [(k, KIND_NAMES[k]) for k in KINDS],
+            "prov_kinds": [(k, k) for k in KINDS],
         }
 
 

@@ -17,6 +17,7 @@ Spans are character offsets into the text the `Doc` was made from.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -45,13 +46,18 @@ class Attribution:
     kind: str  # speech, report, belief, attitude, evaluation, denial, knowledge, according
     direct: bool  # the content is (or holds) a quotation
     denial: bool
+    # the content's pieces when the cue phrase stands inside it ("A,” she said, “B" or
+    # "A, he said, B"); else the content alone
+    parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    forms: dict[str, tuple[str, str]]  # inflected form -> (lemma, kind)
+    forms: dict[str, tuple[str, str]]  # inflected form -> (lemma, kind listed first)
+    kinds: dict[str, frozenset[str]]  # lemma -> every kind it is listed under
     object_infinitive: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]  # "according to" as words
+    introducers: dict[str, str]  # inflected form -> lemma, for verbs that only introduce a quotation
 
 
 def _inflect(lemma: str) -> set[str]:
@@ -69,15 +75,24 @@ def _inflect(lemma: str) -> set[str]:
 def lexicon() -> Lexicon:
     raw = tomllib.loads(resources.files("newstrace.data").joinpath("attribution_cues.toml").read_text("utf-8"))
     forms: dict[str, tuple[str, str]] = {}
+    kinds: dict[str, set[str]] = {}
     for kind, lemmas in raw["verbs"].items():
         for lemma in lemmas:
+            kinds.setdefault(lemma, set()).add(kind)
             for form in _inflect(lemma) | set(raw.get("inflections", {}).get(lemma, ())):
                 forms.setdefault(form, (lemma, kind))
     phrases = tuple(tuple(p.split()) for p in raw["phrases"]["according"])
-    return Lexicon(forms, frozenset(raw["objects"]["infinitive"]), phrases)
+    introducers = {form: lemma for lemma in raw["introducers"]["verbs"]
+                   for form in _inflect(lemma) | set(raw.get("inflections", {}).get(lemma, ()))}
+    return Lexicon(forms, {k: frozenset(v) for k, v in kinds.items()}, frozenset(raw["objects"]["infinitive"]),
+                   phrases, introducers)
 
 
 _QUOTES = "\"“”„«»"
+
+
+def _is_quote(token_text: str) -> bool:
+    return token_text in _QUOTES or token_text == "''"
 _CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 # Parts of a subject phrase left out of the source span (relative clauses and the like).
@@ -132,38 +147,59 @@ def _source_phrase(head: Any) -> list[Any]:
     return sorted((t for t in head.subtree if t not in skip), key=lambda t: t.i)
 
 
-def _content(verb: Any, lemma: str, kind: str, lex: Lexicon) -> list[Any]:
+def _trailing_participle(tok: Any) -> bool:
+    """"..., focusing on people under 30": a participle clause set off by a comma, the writer's
+    addition rather than the reported words."""
+    return (tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i > tok.head.i and tok.i > 0
+            and tok.doc[tok.left_edge.i - 1].text == ",")
+
+
+def _sorted_subtrees(heads: list[Any]) -> list[Any]:
+    out: set[Any] = set()
+    for head in heads:
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            out.add(t)
+            stack.extend(c for c in t.children if not _trailing_participle(c))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _content(verb: Any, lemma: str, kinds: frozenset[str], lex: Lexicon) -> list[Any]:
     children = list(verb.children)
-    clauses = [c for c in children if c.dep_ in ("ccomp", "parataxis")
-               or (c.dep_ == "xcomp" and kind in ("belief", "attitude"))]
-    if lemma in lex.object_infinitive:
-        inf = [c for c in children if c.dep_ == "xcomp"]
-        obj = [c for c in children if c.dep_ in ("dobj", "obj")]
-        if inf:
-            return sorted({t for c in obj + inf for t in c.subtree}, key=lambda t: t.i)
+    clauses = [c for c in children if c.dep_ in ("ccomp", "parataxis")]
+    infinitives = [c for c in children if c.dep_ == "xcomp"]
+    objs = [c for c in children if c.dep_ in ("dobj", "obj")]
+    if lemma in lex.object_infinitive and infinitives:
+        return _sorted_subtrees(objs + infinitives)  # "urged Iran to show restraint"
+    called_for = [c for c in children if c.dep_ == "prep" and c.lower_ == "for"] if lemma == "call" else []
+    if called_for and not objs:
+        return _sorted_subtrees([g for c in called_for for g in c.children if g.dep_ == "pobj"])
     if clauses:
-        return sorted({t for c in clauses for t in c.subtree}, key=lambda t: t.i)
-    if kind == "evaluation":
-        parts = [c for c in children if c.dep_ in ("dobj", "obj", "oprd")
-                 or (c.dep_ == "prep" and c.lower_ == "as")]
-        if any(c.dep_ in ("dobj", "obj") for c in parts):
-            return sorted({t for c in parts for t in c.subtree}, key=lambda t: t.i)
-    if kind in ("denial", "report", "knowledge", "attitude"):
-        obj = [c for c in children if c.dep_ in ("dobj", "obj")]
-        if obj:
-            return sorted(obj[0].subtree, key=lambda t: t.i)
+        return _sorted_subtrees(clauses)
+    if infinitives and not objs:
+        return _sorted_subtrees(infinitives)  # "vowed to retaliate", "wants to win"
+    if objs and ("evaluation" in kinds or lemma == "call"):
+        # "criticized the killing as a 'very dangerous assassination'", "called Trump a liar",
+        # "slamming Kaine for his work"
+        parts = objs + [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp")
+                        or (c.dep_ == "prep" and c.lower_ in ("as", "for", "over"))]
+        return _sorted_subtrees(parts)
+    if objs and kinds & {"denial", "report", "knowledge", "attitude", "evaluation"}:
+        return _sorted_subtrees(objs[:1])
     # "..., X said": the reported clause is the cue's head; the content is that clause
     # without the cue's own phrase
-    if verb.dep_ in _CLAUSE_DEPS | {"advcl"} and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+    if (verb.dep_ in _CLAUSE_DEPS | {"advcl"} and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i
+            and not objs and not infinitives and verb.tag_ != "VB"):
         own = set(verb.subtree)
         return sorted((t for t in verb.head.subtree if t not in own), key=lambda t: t.i)
     return []
 
 
 def _strip_punct_edges(tokens: list[Any]) -> list[Any]:
-    while tokens and tokens[0].is_punct and tokens[0].text not in _QUOTES:
+    while tokens and tokens[0].is_punct and not _is_quote(tokens[0].text):
         tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in _QUOTES and tokens[-1].text not in ".?!":
+    while tokens and tokens[-1].is_punct and not _is_quote(tokens[-1].text) and tokens[-1].text not in ".?!":
         tokens = tokens[:-1]
     return tokens
 
@@ -206,12 +242,12 @@ def _according(sent: Any, lex: Lexicon) -> list[Attribution]:
 def _quoted(text: str, start: int = 0, end: int | None = None, whole: str = "") -> bool:
     """Whether a content holds a quotation mark or stands between quotation marks (a comma or
     full stop may come before the closing one: `can,”`)."""
-    if any(q in text for q in _QUOTES):
+    if any(q in text for q in _QUOTES) or "''" in text:
         return True
     if not whole or end is None:
         return False
     before, after = whole[max(0, start - 2):start], whole[end:end + 2]
-    return any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES)
+    return any(q in before for q in _QUOTES) and any(q in after for q in _QUOTES) or ("''" in before and "''" in after)
 
 
 _OPEN = "“„«"
@@ -220,28 +256,33 @@ _CLOSE = "”»"
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """Quotations as (start, end) spans including their marks: curly pairs, and straight
-    double quotes paired in order. An unbalanced mark opens nothing (the quote runs to the
-    end of its paragraph at most)."""
+    double quotes (or two apostrophes, as some archives write them) paired in order. An
+    unbalanced mark opens nothing (the quote runs to the end of its paragraph at most)."""
     out: list[tuple[int, int]] = []
     start: int | None = None
     straight: int | None = None
-    for i, ch in enumerate(text):
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        width = 2 if text.startswith("''", i) else 1
         if ch in _OPEN:
             start = i
         elif ch in _CLOSE and start is not None:
             out.append((start, i + 1))
             start = None
-        elif ch == '"':
+        elif ch == '"' or width == 2:
             if straight is None:
                 straight = i
             else:
-                out.append((straight, i + 1))
+                out.append((straight, i + width))
                 straight = None
-        elif ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n":
+        elif ch == "\n" and i + 1 < n and text[i + 1] == "\n":
             # a paragraph break closes an unbalanced quote at the paragraph's end
-            if start is not None and start < i:
-                out.append((start, i))
+            for open_at in (start, straight):
+                if open_at is not None and open_at < i:
+                    out.append((open_at, i))
             start = straight = None
+        i += width
     return sorted(out)
 
 
@@ -262,11 +303,15 @@ def _extend_quotes(found: list[Attribution], text: str, sentence_ends: list[int]
         if not inside:
             out.append(a)
             continue
+        ends_quoted = inside[-1][1] >= end - 2 or a.cue.start >= inside[-1][1]
         start, end = min(start, inside[0][0]), max(end, inside[-1][1])
+        if not ends_quoted:  # a quoted phrase inside indirect speech: no continuation
+            out.append(Attribution(a.source, a.cue, Span(start, end, text[start:end]), a.kind, True, a.denial))
+            continue
         after = max(a.cue.end, a.source.end if a.source else 0, end)
         # the rest of the cue's sentence ("... she said on Wednesday.") before a continuation
         sent_end = next((e for e in sentence_ends if e >= after), after)
-        if not any(q in text[after:sent_end] for q in _QUOTES):
+        if not any(q in text[after:sent_end] for q in _QUOTES) and "''" not in text[after:sent_end]:
             after = sent_end
         for r in regions:
             if r[0] >= after and set(text[after:r[0]]) <= _JOIN and r[0] - after <= 4:
@@ -290,6 +335,83 @@ def _introduced_quote(cue: Any, regions: list[tuple[int, int]], text: str) -> Sp
     return None
 
 
+# A speaker's turn in a transcript: a paragraph opening with a label in capitals ("PENCE: ...",
+# "MR. TRUMP: ..."), and a pull quote signed with a dash ("“...” ― Sonya Herridge").
+_TURN = re.compile(r"(?m)^[\"“']?(?P<label>[A-Z][A-Z.'\- ]{1,40}[A-Z.]):[ \t]+(?P<content>\S[^\n]*)")
+_SIGNED = re.compile(r"(?P<quote>[“\"][^“”\"\n]{10,}[”\"])[ \t\xa0]*(?P<dash>[―—]|--)[ \t\xa0]*"
+                     r"(?P<name>[A-Z][\w.'-]*(?:[ \t\xa0]+[A-Z][\w.'-]*){0,4})")
+
+
+def _turns_and_signed(text: str) -> list[Attribution]:
+    out = []
+    for m in _TURN.finditer(text):
+        label, content = m.span("label"), m.span("content")
+        body = text[content[0]:content[1]].rstrip(" \t\"”")
+        end = content[0] + len(body)
+        if end > content[0]:
+            out.append(Attribution(Span(*label, text[label[0]:label[1]]), Span(label[1], label[1] + 1, ":"),
+                                   Span(content[0], end, text[content[0]:end]), "speech", True, False))
+    for m in _SIGNED.finditer(text):
+        q, d, n = m.span("quote"), m.span("dash"), m.span("name")
+        name = text[n[0]:n[1]].rstrip(".")
+        out.append(Attribution(Span(n[0], n[0] + len(name), name), Span(*d, text[d[0]:d[1]]),
+                               Span(*q, text[q[0]:q[1]]), "speech", True, False))
+    return out
+
+
+def _preceding_quote(verb: Any, src_tokens: list[Any], regions: list[tuple[int, int]], text: str) -> Span | None:
+    """The quotation a cue follows ("“...,” Leslie Wimes, a caucus president, said" or "“...,”
+    said James Acton"): the one that ends right before the cue phrase, past commas and white
+    space."""
+    first = min([verb.idx] + [t.idx for t in src_tokens if t.i < verb.i])
+    for start, end in regions:
+        if end <= first and not text[end:first].strip(" \t\n,"):
+            return Span(start, end, text[start:end])
+    return None
+
+
+def _parenthetical(sent: Any, verb: Any, src_tokens: list[Any]) -> list[Any] | None:
+    """The content around a cue set off by commas: "A, he said, B" -> A and B; "A, he said."
+    -> A. None when the cue is not parenthetical."""
+    first = min([verb.i] + [t.i for t in src_tokens])
+    if first - 1 <= sent.start or sent.doc[first - 1].text != ",":
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp", "dobj", "obj", "parataxis") and c.i > verb.i for c in verb.children):
+        return None  # "..., he said that ..." reports what follows
+    left = [t for t in sent if t.i < first - 1]
+    if len([t for t in left if not t.is_punct]) < 3:
+        return None
+    comma = next((t.i for t in sent if t.i > verb.i and t.text in (",", ";")), None)
+    right = [t for t in sent if comma is not None and t.i > comma]
+    if right and right[0].tag_ == "VBG":  # "..., she said, adding that ...": its own attribution
+        right = []
+    return left + right
+
+
+def _with_parts(a: Attribution, text: str) -> Attribution:
+    """Split a content around the cue phrase when the phrase stands inside it."""
+    c = a.content
+    phrase = [a.cue] + ([a.source] if a.source else [])
+    lo, hi = min(p.start for p in phrase), max(p.end for p in phrase)
+    if not (c.start < lo and hi < c.end):
+        return a
+    if a.direct:
+        regions = [r for r in quote_regions(text) if c.start <= r[0] and r[1] <= c.end]
+        parts = [Span(r0, r1, text[r0:r1]) for r0, r1 in regions]
+    else:
+        # the phrase runs to the next comma or full stop ("he said on Wednesday,")
+        stop = min([i for i in (text.find(",", hi, c.end), text.find(".", hi, c.end)) if i >= 0] or [hi])
+        parts = []
+        for r0, r1 in ((c.start, lo), (stop, c.end)):
+            piece = text[r0:r1]
+            lead, trail = len(piece) - len(piece.lstrip(_EDGE)), len(piece) - len(piece.rstrip(_EDGE))
+            if r1 - trail > r0 + lead:
+                parts.append(Span(r0 + lead, r1 - trail, text[r0 + lead:r1 - trail]))
+    if len(parts) < 2:
+        return a
+    return Attribution(a.source, a.cue, c, a.kind, a.direct, a.denial, tuple(parts))
+
+
 def extract(doc: Any) -> list[Attribution]:
     """Every attribution found in a parsed spaCy `Doc`, in text order."""
     lex = lexicon()
@@ -299,17 +421,27 @@ def extract(doc: Any) -> list[Attribution]:
         out += _according(sent, lex)
         for tok in sent:
             entry = lex.forms.get(tok.lower_)
+            if entry is None and tok.lower_ in lex.introducers and tok.tag_.startswith("VB"):
+                content = _introduced_quote(tok, regions, doc.text)
+                cue = _span(doc, [tok])
+                if content is not None and cue is not None:
+                    out.append(Attribution(_span(doc, _source(tok)), cue, content, "speech", True, False))
+                continue
             if entry is None or not tok.tag_.startswith("VB"):
                 continue
             lemma, kind = entry
-            content_tokens = _strip_punct_edges(_content(tok, lemma, kind, lex))
-            if len([t for t in content_tokens if not t.is_punct]) >= 2:
+            src_tokens = _source(tok)
+            content_tokens = _parenthetical(sent, tok, src_tokens) if tok.dep_ not in ("ccomp",) else None
+            if content_tokens is None:
+                content_tokens = _content(tok, lemma, lex.kinds[lemma], lex)
+            content_tokens = _strip_punct_edges(content_tokens)
+            if [t for t in content_tokens if not t.is_punct]:
                 content = _span(doc, content_tokens)
             else:
-                content = _introduced_quote(tok, regions, doc.text)
+                content = (_introduced_quote(tok, regions, doc.text)
+                           or _preceding_quote(tok, src_tokens, regions, doc.text))
             if content is None:
                 continue
-            src_tokens = _source(tok)
             # the cue with its auxiliaries and particles ("has learned", "pointed out")
             cue_tokens = [tok] + [c for c in tok.children if c.dep_ in ("aux", "auxpass", "prt", "neg")]
             cue = _span(doc, sorted(cue_tokens, key=lambda t: t.i))
@@ -318,5 +450,13 @@ def extract(doc: Any) -> list[Attribution]:
             out.append(Attribution(_span(doc, src_tokens), cue, content, kind,
                                    _quoted(content.text, content.start, content.end, doc.text), kind == "denial"))
     out = _extend_quotes(out, doc.text, [sent.end_char for sent in doc.sents])
+    marked = _turns_and_signed(doc.text)
+    # a cue inside a quotation (or a speaker's turn) is the quoted speaker's own wording ("“I
+    # don't think ...,” she said"): the quotation is the attribution, not the words inside it
+    inside = regions + [(a.content.start - 1, a.content.end + 1) for a in marked]
+    out = [_with_parts(a, doc.text) for a in out
+           if a.kind == "according" or not any(r0 < a.cue.start < r1 for r0, r1 in inside)]
+    taken = [(a.content.start, a.content.end) for a in out]
+    out += [a for a in marked if not any(s < a.content.end and a.content.start < e for s, e in taken)]
     out.sort(key=lambda a: (a.content.start, a.cue.start))
     return out

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(slots=True)
@@ -116,6 +116,8 @@ class Article:
     artefacts: list[Artefact] = field(default_factory=list)
     duplicate_of: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
+    # attributions.jsonl records (newstrace.attribution.records), when attributions are analysed
+    attributions: list[dict[str, Any]] = field(default_factory=list)
     # transient: the analysis view of the text (see normalize.text); never exported
     norm: Any = None
     dup_key: str | None = None  # hash of the text as read by people, for exact duplicates

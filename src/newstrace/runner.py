@@ -37,6 +37,7 @@ class AnalyzeOptions:
     max_bytes: int = 20_000_000
     max_chars: int = 1_000_000
     report: bool = True
+    attributions: bool = True  # parse English articles and extract who said what
     detail_limit: int = 2000  # articles shown in full in the report
 
 
@@ -84,7 +85,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Normalize(),
         FindArtefacts(),
         MarkDuplicates(store),
-        Analyze(opts.jobs),
+        Analyze(opts.jobs, attributions=opts.attributions),
         Save(store),
         Stories(store),
         Provenance(store),
@@ -100,7 +101,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     stories = list(iter_stories(store))
     derivations = list(iter_derivations(store))
     files = export_store(store, out, stories, derivations)
-    totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "stories")}
+    totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "attributions",
+                                          "stories")}
     totals["derivations"] = sum(1 for r in derivations if r["derived"])
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"

@@ -132,6 +132,12 @@ def _source(verb: Any) -> list[Any]:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return _source_phrase(objs[0])
+    right = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    left = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if right and left and not any(_is_quote(t.text) for t in left[0].subtree):
+        # "Declan Rourke, coxswain of the lifeboat, said his crew ...", parsed as two reported
+        # clauses: a cue reports one, so the left one is its speaker, mis-parsed
+        return sorted(left[0].subtree, key=lambda t: t.i)
     if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _source(verb.head)  # "he stood up and said ..."
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
@@ -364,8 +370,13 @@ def _preceding_quote(verb: Any, src_tokens: list[Any], regions: list[tuple[int, 
     said James Acton"): the one that ends right before the cue phrase, past commas and white
     space."""
     first = min([verb.idx] + [t.idx for t in src_tokens if t.i < verb.i])
+    if src_tokens and src_tokens[0].lower_ in ("that", "which", "who"):
+        return None  # "a “very dangerous assassination” that threatened ...": no speaker
     for start, end in regions:
-        if end <= first and not text[end:first].strip(" \t\n,"):
+        gap = text[end:first]
+        # the quotation ends with its own punctuation ("...,” she said) or a comma follows it
+        if end <= first and not gap.strip(" \t\n,") and (
+                "," in gap or text[max(start, end - 3):end].rstrip("”\"'»")[-1:] in (",", "?", "!", "—", "-")):
             return Span(start, end, text[start:end])
     return None
 
@@ -373,6 +384,8 @@ def _preceding_quote(verb: Any, src_tokens: list[Any], regions: list[tuple[int, 
 def _parenthetical(sent: Any, verb: Any, src_tokens: list[Any]) -> list[Any] | None:
     """The content around a cue set off by commas: "A, he said, B" -> A and B; "A, he said."
     -> A. None when the cue is not parenthetical."""
+    if not src_tokens:
+        return None  # "A, he said, B" always names its speaker
     first = min([verb.i] + [t.i for t in src_tokens])
     if first - 1 <= sent.start or sent.doc[first - 1].text != ",":
         return None

@@ -22,6 +22,7 @@ ARTICLES = "articles.jsonl"
 SENTENCES = "sentences.jsonl"
 STORIES = "stories.jsonl"
 DERIVATIONS = "derivations.jsonl"
+ATTRIBUTIONS = "attributions.jsonl"
 SUMMARY = "summary.json"
 
 
@@ -39,7 +40,8 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None,
                  derivations: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
-    """Write articles.jsonl, sentences.jsonl, stories.jsonl and derivations.jsonl from the store; returns rows per file."""
+    """Write articles.jsonl, sentences.jsonl, attributions.jsonl, stories.jsonl and
+    derivations.jsonl from the store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
     def sentences() -> Iterable[dict[str, Any]]:
@@ -47,6 +49,7 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
             yield from store.sentences_for(article_id)
 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
+    counts[ATTRIBUTIONS] = write_jsonl(out_dir / ATTRIBUTIONS, store.iter_attributions())
     counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
     counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS,
                                       iter_derivations(store) if derivations is None else derivations)

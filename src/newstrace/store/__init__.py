@@ -72,6 +72,8 @@ CREATE TABLE IF NOT EXISTS derivations (
     direction TEXT, confidence REAL, evidence TEXT, features TEXT, coverage_derived REAL,
     coverage_source REAL, passages TEXT, found_by TEXT, PRIMARY KEY (derived_id, source_id));
 CREATE INDEX IF NOT EXISTS derivations_source ON derivations(source_id);
+CREATE TABLE IF NOT EXISTS attributions (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
 """
 
 
@@ -171,7 +173,7 @@ class Store:
         self._begin()
         db = self.db
         db.execute("DELETE FROM articles WHERE id=?", (a.id,))
-        for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs"):
+        for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs", "attributions"):
             db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
         db.execute("DELETE FROM derivations WHERE derived_id=? OR source_id=?", (a.id, a.id))
         j = a.to_json()
@@ -192,6 +194,8 @@ class Store:
         db.executemany('INSERT INTO numbers VALUES (?,?,?,?,?,?,?,?)',
                        [(s.id, a.id, n.start, n.end, n.text, n.value, n.unit, n.kind)
                         for s in a.sentences for n in s.numbers])
+        db.executemany("INSERT INTO attributions(article_id, idx, record) VALUES (?,?,?)",
+                       [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.attributions)])
         self._maybe_commit()
 
     def _maybe_commit(self) -> None:
@@ -320,6 +324,18 @@ class Store:
                    "features": json.loads(r[8]), "coverage_derived": r[9], "coverage_source": r[10],
                    "passages": json.loads(r[11]), "found_by": r[12]}
 
+    def attributions_for(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's attributions.jsonl records, in text order."""
+        return [json.loads(r) for (r,) in self.db.execute(
+            "SELECT record FROM attributions WHERE article_id=? ORDER BY idx", (article_id,))]
+
+    def iter_attributions(self) -> Iterator[dict[str, Any]]:
+        """Every attribution, article by article in input order."""
+        rows = self.db.execute("SELECT t.record FROM articles a JOIN attributions t ON t.article_id = a.id "
+                               "ORDER BY a.seq, t.idx")
+        for (r,) in rows:
+            yield json.loads(r)
+
     def reset_stories(self) -> None:
         """Forget every story (the clusterer state could not be read)."""
         self._begin()
@@ -355,7 +371,7 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------
     def count(self, table: str) -> int:
-        assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories")
+        assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories", "attributions")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:

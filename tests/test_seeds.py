@@ -67,3 +67,39 @@ def test_seed_rewrite_aligned_to_the_original(shared_dir, tmp_path):
         assert any(fact.lower() in d.lower() and fact.lower() in s.lower() for d, s in pairs) or any(
             fact.lower() in s.lower() for d, s in pairs if "Islamic Cooperation" in d), fact
     assert row["coverage_source"] > 0.4
+
+
+def test_seed_attributions_found_with_their_sources(shared_dir):
+    """Every attribution issue 5 lists for 000, with the right source, kind and outlet chain."""
+    from newstrace.language.nlp import Payload, analyze_batch
+    from newstrace.normalize.text import normalize_text
+
+    text = next((shared_dir / "seeds").glob("000_*")).read_text(encoding="utf-8")
+    norm = normalize_text(text)
+    [res] = analyze_batch([Payload("000", text, norm.text, norm.map.segments, None, [], None)], attributions=True)
+    found = res.attributions
+
+    def one(cue: str, source_text: str) -> dict:
+        hits = [r for r in found if r["cue"]["text"] == cue and r["source"] and source_text in r["source"]["text"]]
+        assert hits, f"no '{cue}' attribution with source '{source_text}'"
+        return hits[0]
+
+    iranian = one("said", "senior Iranian source")["source"]
+    assert iranian["kind"] == "anonymous" and iranian["country"] == "Iran"
+    reuters = one("told", "sources")
+    assert reuters["source"]["anonymous"] and [v["name"] for v in reuters["via"]] == ["Reuters"]
+    assert reuters["second_hand"]
+    nyt = one("According to", "New York Times")
+    assert nyt["source"]["kind"] == "outlet" and nyt["second_hand"]
+    gallant = [r for r in found if r["source"] and r["source"].get("name") == "Yoav Gallant"]
+    assert any(r["direct"] and "This could escalate into war" in r["content"]["text"] for r in gallant)
+    assert any(r["cue"]["text"] == "warned" and "Defense Minister" in (r["source"]["role"] or "") for r in gallant)
+    putin = one("criticized", "Putin")
+    assert putin["source"]["name"] == "Vladimir Putin" and "very dangerous assassination" in putin["content"]["text"]
+    oic = one("insisted", "official")
+    assert oic["source"]["anonymous"] and "avoid the risk" in oic["content"]["text"]
+    denial = one("has denied", "Defense Ministry")
+    assert denial["denial"] and denial["content"]["text"] == "the reports"
+    assert denial["source"]["kind"] == "government" and denial["source"]["country"] == "Iran"
+    for r in found:
+        assert text[r["content"]["start"]:r["content"]["end"]] == r["content"]["text"]

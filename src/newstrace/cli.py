@@ -64,6 +64,8 @@ def analyze(
     max_chars: int = typer.Option(1_000_000, "--max-chars", min=1,
                                   help="Skip articles whose text is longer than this."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
+    attributions: bool = typer.Option(True, "--attributions/--no-attributions",
+                                      help="Parse English articles for who said what (attributions.jsonl)."),
     fmt: str = typer.Option("text", "--format", help="Run summary on stdout: 'text' or 'json'."),
     quiet: bool = typer.Option(False, "--quiet", "-q",
                                help="No progress bar and no per-input messages; the summary only."),
@@ -78,6 +80,7 @@ def analyze(
         err.print(f"error: --format must be 'text' or 'json', not {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
     options = AnalyzeOptions(limit=limit, jobs=jobs, max_bytes=max_bytes, max_chars=max_chars,
+                             attributions=attributions,
                              report=report)
     show_progress = not quiet and err.is_terminal
 

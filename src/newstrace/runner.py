@@ -117,7 +117,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
-                     stories=stories, derivations=derivations)
+                     stories=stories, derivations=derivations,
+                     attributions_for=store.attributions_for if opts.attributions else None)
     store.finish_run(status, _now(), summary.to_json())
     store.close()
     return RunResult(out, summary, status, totals, files)

@@ -174,6 +174,10 @@ def _sorted_subtrees(heads: list[Any]) -> list[Any]:
 def _content(verb: Any, lemma: str, kinds: frozenset[str], lex: Lexicon) -> list[Any]:
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ in ("ccomp", "parataxis")]
+    if any(c.dep_ == "ccomp" and c.i > verb.i for c in clauses):
+        # a reported clause on each side, the left one unquoted: the left one is the
+        # mis-parsed speaker (see `_source`)
+        clauses = [c for c in clauses if c.i > verb.i or any(_is_quote(t.text) for t in c.subtree)]
     infinitives = [c for c in children if c.dep_ == "xcomp"]
     objs = [c for c in children if c.dep_ in ("dobj", "obj")]
     if lemma in lex.object_infinitive and infinitives:
@@ -273,11 +277,15 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         width = 2 if text.startswith("''", i) else 1
         if ch in _OPEN:
             start = i
-        elif ch in _CLOSE and start is not None:
-            out.append((start, i + 1))
-            start = None
+        elif ch in _CLOSE and (start is not None or straight is not None):
+            # a curly close also ends a quotation opened with a straight mark ("...”)
+            out.append((start if start is not None else straight, i + 1))  # type: ignore[arg-type]
+            start = straight = None
         elif ch == '"' or width == 2:
-            if straight is None:
+            if start is not None and straight is None:
+                out.append((start, i + width))  # “...": opened curly, closed straight
+                start = None
+            elif straight is None:
                 straight = i
             else:
                 out.append((straight, i + width))

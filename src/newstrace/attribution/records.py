@@ -37,18 +37,22 @@ def records_for(article_id: str, text: str, doc: Any, entities: list[tuple[int, 
         content = _mapped(a.content, text, omap)
         assert cue is not None and content is not None
         sentence_id = next((sid for s, e, sid in starts if s <= cue["start"] < e), None)
+        source = _mapped(a.source, text, omap)
+        if source is not None:
+            sp = r.speaker.to_json() if r.speaker else {"name": None, "type": "unknown"}
+            source["kind"] = sp.pop("type")
+            source.update(sp)
         out.append({
             "id": f"{article_id}:a{n}",
             "article_id": article_id,
             "sentence_id": sentence_id,
-            "kind": a.kind,
+            "cue_kind": a.kind,
             "direct": a.direct,
             "denial": a.denial,
             "cue": cue,
-            "source": _mapped(a.source, text, omap),
+            "source": source,
             "content": content,
             "content_parts": [_mapped(p, text, omap) for p in a.parts],
-            "speaker": r.speaker.to_json() if r.speaker else None,
             "via": [{"name": name, "type": "outlet", **(_mapped(span, text, omap) or {})} for name, span in r.via],
             "second_hand": r.second_hand,
         })

@@ -15,8 +15,14 @@ the stories: the derivation graph drawn as inline SVG, a table of the derived pa
 first pairs' texts side by side with their aligned passages (see `provenance.py`). Only the
 texts of those pairs are kept while the articles stream past.
 
-Later analyses (claims, attributions, events) have reserved, empty blocks in
-`templates/report.html.j2`; see `RESERVED_SECTIONS`.
+Attributions (`attributions_for=`, giving an article's records as in attributions.jsonl) are
+highlighted in each detailed article's text (source, cue and content) with a "who said what"
+table under it, and get a section of their own: totals, a table per outlet and, per listed
+story, who said what grouped by speaker (see `attributions.py`). Only counts and short rows
+are kept while the articles stream past.
+
+Later analyses (claims, events) have reserved, empty blocks in `templates/report.html.j2`;
+see `RESERVED_SECTIONS`.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from newstrace.report import render
+from newstrace.report.attributions import Attributions
 from newstrace.report.provenance import Provenance
 
 __all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
@@ -59,7 +66,7 @@ STORIES_OPEN = 10
 UNDATED_SHOWN = 12
 MEMBERS_SHOWN = 25
 # Sections a later version will add; the template has an empty block for each, not rendered.
-RESERVED_SECTIONS = ("claims", "attributions", "events")
+RESERVED_SECTIONS = ("claims", "events")
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parent / "static"
@@ -83,7 +90,8 @@ def _env() -> Environment:
 
 def write_report(path: Path, *, run: dict, articles: Iterable[dict],
                  sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000,
-                 stories: list[dict] | None = None, derivations: list[dict] | None = None) -> None:
+                 stories: list[dict] | None = None, derivations: list[dict] | None = None,
+                 attributions_for: Callable[[str], list[dict]] | None = None) -> None:
     """Write the HTML report of a run to `path` (replaced atomically when done).
 
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
@@ -93,18 +101,24 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     records (as in stories.jsonl); the largest `STORY_LIMIT` are listed, each with a section.
     `derivations` are derivation records (as in derivations.jsonl); given (even empty), the
     page has a provenance section; None (not analysed) leaves it out.
+    `attributions_for(article_id)` gives an article's attribution records (as in
+    attributions.jsonl, in text order); it is called once for every article. Given, the
+    detailed articles show their attributions and the page has an attributions section;
+    None (not analysed) leaves both out.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     env = _env()
     section = env.get_template("article.html.j2")
     page = env.get_template("report.html.j2")
-    tally = _Tally(max(0, int(detail_limit)), _Stories(stories), Provenance(derivations))
+    listed = _Stories(stories)
+    tally = _Tally(max(0, int(detail_limit)), listed, Provenance(derivations),
+                   Attributions(listed.listed, enabled=attributions_for is not None))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=str(path.parent)) as spool:
             prev: dict | None = None
-            for view, nxt in _with_next(tally.views(articles, sentences_for)):
+            for view, nxt in _with_next(tally.views(articles, sentences_for, attributions_for)):
                 for chunk in section.generate(a=view, prev=prev, next=nxt):
                     spool.write(chunk)
                 prev = view
@@ -144,10 +158,11 @@ class _Tally:
     of the detailed articles (yielded one at a time)."""
 
     def __init__(self, detail_limit: int, stories: _Stories | None = None,
-                 provenance: Provenance | None = None) -> None:
+                 provenance: Provenance | None = None, attributions: Attributions | None = None) -> None:
         self.detail_limit = detail_limit
         self.stories = stories if stories is not None else _Stories(None)
         self.provenance = provenance if provenance is not None else Provenance(None)
+        self.attributions = attributions if attributions is not None else Attributions(enabled=False)
         self.count = 0
         self.detailed = 0
         self.sentences = 0
@@ -165,13 +180,15 @@ class _Tally:
         self.titles: dict[str, str] = {}  # article id -> title, for "duplicate of" (same ids)
         self.nav: list[dict] = []
 
-    def views(self, articles: Iterable[dict], sentences_for: Callable[[str], list[dict]]) -> Iterator[dict]:
+    def views(self, articles: Iterable[dict], sentences_for: Callable[[str], list[dict]],
+              attributions_for: Callable[[str], list[dict]] | None = None) -> Iterator[dict]:
         for article in articles:
-            view = self._take(article, sentences_for)
+            view = self._take(article, sentences_for, attributions_for)
             if view is not None:
                 yield view
 
-    def _take(self, a: dict, sentences_for: Callable[[str], list[dict]]) -> dict | None:
+    def _take(self, a: dict, sentences_for: Callable[[str], list[dict]],
+              attributions_for: Callable[[str], list[dict]] | None = None) -> dict | None:
         self.count += 1
         number = self.count
         aid = str(a.get("id"))
@@ -185,6 +202,12 @@ class _Tally:
         kinds = Counter(str(x.get("kind") or "artefact") for x in artefacts)
         detailed = number <= self.detail_limit
         indexed = number <= INDEX_LIMIT
+        att_views: list[dict] = []
+        att_marks: list = []
+        att_rows: list[dict] | None = None
+        if attributions_for is not None and self.attributions.enabled:
+            att_views, att_marks, att_rows = self.attributions.take(
+                a, attributions_for(aid), detailed=detailed)
 
         self.languages[language or "unknown"] += 1
         self.sources[source or "unknown"] += 1
@@ -221,6 +244,12 @@ class _Tally:
         }
         search = [title, source, language and f"lang:{language}", str(a.get("published") or ""),
                   a.get("author") or "", aid, *(f"kind:{k}" for k in kinds)]
+        if att_views:
+            search.append("attributions")
+        if any(v["anonymous"] for v in att_views):
+            search.append("anonymous")
+        if any(v["second_hand"] for v in att_views):
+            search.append("second-hand")
         if dup:
             search.append("duplicate")
         if english is False:
@@ -256,7 +285,12 @@ class _Tally:
             "sentences": len(sentences), "entities": n_entities, "numbers": numbers,
             "labels": sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])),
             "paragraphs": render.render_text(a.get("text") or "", sentences=sentences,
-                                             artefacts=artefacts, title_span=a.get("title_span")),
+                                             artefacts=artefacts, title_span=a.get("title_span"),
+                                             marks=att_marks),
+            # None: attributions were not analysed (nothing is shown); else the table's rows
+            "attributions": att_rows,
+            "att_anonymous": sum(1 for v in att_views if v["anonymous"]),
+            "att_second_hand": sum(1 for v in att_views if v["second_hand"]),
         }
 
     def context(self, run: dict) -> dict[str, Any]:
@@ -323,6 +357,7 @@ class _Tally:
             "long_report": LONG_REPORT,
             **self.stories.context(self.seen, self.titles),
             **self.provenance.context(self.seen),
+            **self.attributions.context(self.seen),
         }
 
 

@@ -6,6 +6,8 @@ may contain entities, a MONEY entity may coincide with a number, a sentence may 
 artefact). Rather than nesting HTML elements, which only works for properly nested ranges,
 the text is cut at every span boundary; each resulting piece carries all spans covering it.
 The template then draws every piece as one flat `<span>` with the classes of those spans.
+Further layers (the source, cue and content of attributions) come in as `Mark` spans: each
+adds its CSS class to the pieces it covers, so they overlap and nest like everything else.
 
 Nothing here produces HTML: escaping is left to the (autoescaping) template.
 """
@@ -20,8 +22,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 # Kinds of span, in the order their classes and tooltip lines are listed.
-ARTEFACT, ENTITY, NUMBER, TITLE, SENTENCE = "artefact", "entity", "number", "title", "sentence"
-_KIND_ORDER = {ARTEFACT: 0, ENTITY: 1, NUMBER: 2, TITLE: 3, SENTENCE: 4}
+ARTEFACT, ENTITY, NUMBER, TITLE, MARK, SENTENCE = "artefact", "entity", "number", "title", "mark", "sentence"
+_KIND_ORDER = {ARTEFACT: 0, ENTITY: 1, NUMBER: 2, TITLE: 3, MARK: 4, SENTENCE: 5}
 
 # Hues for the usual spaCy entity labels; other labels get a hue derived from their name.
 LABEL_HUES = {
@@ -63,6 +65,19 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """An extra layer over the text, drawn as a class on the pieces it covers: `cls` on every
+    piece, `<cls>-s` on its first and `<cls>-e` on its last drawn piece, and `<cls>-nest` on
+    pieces that two or more marks of that class cover. `tip` is a tooltip line; `group` (a
+    positive number, e.g. an attribution's number in its article) is listed in the pieces'
+    `groups`, so that all the pieces of one group can be found."""
+
+    cls: str
+    tip: str = ""
+    group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A maximal stretch of text over which the set of covering spans does not change."""
 
@@ -81,10 +96,12 @@ class Piece:
     sentence: int | None = None
     tags: tuple[tuple[str, str], ...] = ()  # artefact tags (css class, name) drawn before it
     mark: bool = False  # a sentence starts here, mid-line: a faint boundary mark before it
+    groups: tuple[int, ...] = ()  # groups of the `Mark`s covering it
 
     @property
     def plain(self) -> bool:
-        return not (self.classes or self.tip or self.sentence is not None or self.tags or self.mark)
+        return not (self.classes or self.tip or self.sentence is not None or self.tags or self.mark
+                    or self.groups)
 
 
 def split_spans(length: int, spans: Iterable[Span], cuts: Iterable[int] = ()) -> list[Segment]:
@@ -206,10 +223,13 @@ def paragraph_cuts(text: str) -> list[tuple[int, int]]:
 
 
 def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequence[dict] = (),
-                title_span: dict | None = None) -> list[list[Piece]]:
+                title_span: dict | None = None,
+                marks: Iterable[tuple[int, int, Mark]] = ()) -> list[list[Piece]]:
     """Paragraphs of pieces for an article's text, with every annotation attached.
 
-    Entities and numbers come from `sentences`; all offsets are into `text`.
+    Entities and numbers come from `sentences`; `marks` are further layers, as (start, end,
+    `Mark`); all offsets are into `text` (ranges outside it are clipped, empty or inverted ones
+    left out).
     """
     text = text or ""
     spans: list[Span] = []
@@ -231,6 +251,8 @@ def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequenc
             add(n.get("start"), n.get("end"), NUMBER, n)
     if title_span:
         add(title_span.get("start"), title_span.get("end"), TITLE, None)
+    for start, end, m in marks or ():
+        add(start, end, MARK, m)
 
     breaks = paragraph_cuts(text)
     cuts = [c for r in breaks for c in r]
@@ -268,6 +290,8 @@ def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequenc
         classes: list[str] = []
         tips: list[str] = []
         tags: list[tuple[str, str]] = []
+        groups: list[int] = []
+        layers: dict[str, int] = {}  # mark class -> how many marks of it cover the piece
         sentence: int | None = None
         mark = False
         for s in seg.spans:
@@ -291,13 +315,27 @@ def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequenc
                 tips.append(number_tip(s.data))
             elif s.kind == TITLE:
                 classes.append("t")
+            elif s.kind == MARK:
+                cls = s.data.cls
+                classes.append(cls)
+                if starts_here:
+                    classes.append(f"{cls}-s")
+                if ends_here:
+                    classes.append(f"{cls}-e")
+                layers[cls] = layers.get(cls, 0) + 1
+                if s.data.tip:
+                    tips.append(s.data.tip)
+                if s.data.group is not None:
+                    groups.append(s.data.group)
             elif s.kind == SENTENCE and sentence is None:
                 sentence = s.data
                 if starts_here:
                     mark = seen_sentence and not _at_line_start(text, seg.start)
                     seen_sentence = True
+        classes += [f"{cls}-nest" for cls, n in layers.items() if n > 1]
         current.append(Piece(text[seg.start:seg.end], " ".join(_dedupe(classes)),
-                             "\n".join(_dedupe(tips)), sentence, tuple(tags), mark))
+                             "\n".join(_dedupe(tips)), sentence, tuple(tags), mark,
+                             tuple(_dedupe(groups))))
     if current:
         paragraphs.append(current)
     return paragraphs

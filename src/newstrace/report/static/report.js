@@ -145,7 +145,7 @@
     try { openStory(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* malformed hash */ }
   }
   doc.addEventListener("click", function (ev) {
-    var a = ev.target.closest && ev.target.closest('a[href^="#story-"], a[href^="#derivation-"]');
+    var a = ev.target.closest && ev.target.closest('a[href^="#story-"], a[href^="#derivation-"], a[href^="#att-story-"]');
     if (a) openStory(a.getAttribute("href").slice(1));
   });
 
@@ -180,6 +180,23 @@
         - (el.getBoundingClientRect().top - box.getBoundingClientRect().top);
     });
   });
+  /* ---- attributions: a row of an article's "who said what" table under the pointer lights
+     that attribution's highlights (source, cue, content) in the text above ---- */
+  var attLit = [], attRow = null;
+  function attUnlight() { attLit.forEach(function (p) { p.classList.remove("att-on"); }); attLit = []; attRow = null; }
+  doc.addEventListener("mouseover", function (ev) {
+    var row = ev.target.closest && ev.target.closest(".att-tbl tr[data-att]");
+    if (row === attRow) return;
+    attUnlight();
+    if (!row) return;
+    var art = row.closest(".article");
+    var n = row.getAttribute("data-att");
+    if (!art || !/^[0-9]+$/.test(n)) return;
+    attRow = row;
+    attLit = $$('.atext [data-att~="' + n + '"]', art);
+    attLit.forEach(function (p) { p.classList.add("att-on"); });
+  });
+
   window.addEventListener("hashchange", openFromHash);
   openFromHash();
 

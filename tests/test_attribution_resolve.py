@@ -119,3 +119,30 @@ def test_non_english_quotes_inside_english_text():
 
 def test_no_attributions_in_text_without_cues():
     assert attributions("The ferry left the harbour at dawn. Gulls followed it out past the breakwater.") == []
+
+
+def test_a_long_text_is_parsed_in_pieces_with_offsets_kept(monkeypatch):
+    from newstrace.attribution import records
+
+    monkeypatch.setattr(records, "CHUNK_CHARS", 400)
+    para = ("“The pier will reopen next week,” the harbour master said on Tuesday. "
+            "Two officials told the Linhaven Observer that the repairs had cost more than planned.\n\n")
+    text = para * 12
+    assert len(records.chunks(text, 400)) > 3
+    found = attributions(text)  # checks every span against the original text
+    said = [r for r in found if r["cue"]["text"] == "said"]
+    told = [r for r in found if r["cue"]["text"] == "told"]
+    assert len(said) == 12 and len(told) == 12
+    assert all(r["source"]["text"] == "the harbour master" and r["direct"] for r in said)
+    assert all(r["source"]["anonymous"] and r["second_hand"] for r in told)
+
+
+def test_chunks_cut_at_paragraph_breaks_and_cover_the_text():
+    from newstrace.attribution.records import chunks
+
+    text = ("word " * 30 + "\n\n") * 10
+    pieces = chunks(text, 200)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(text[end - 2:end] == "\n\n" for _, end in pieces[:-1])
+    assert all(end - start <= 200 for start, end in pieces)

@@ -17,6 +17,7 @@ Spans are character offsets into the text the `Doc` was made from.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -99,18 +100,28 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _SOURCE_CUT = {"relcl", "acl", "advcl", "punct", "cc", "conj"}
 
 
+def doc_text(doc: Any) -> str:
+    """The `Doc`'s text, joined once (spaCy rebuilds `Doc.text` from its tokens on every access,
+    which made extraction quadratic in the length of an article)."""
+    text = doc.user_data.get("newstrace_text")
+    if text is None:
+        text = doc.user_data["newstrace_text"] = doc.text
+    return text
+
+
 def _span(doc: Any, tokens: list[Any]) -> Span | None:
     if not tokens:
         return None
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t.text) for t in tokens)
-    text = doc.text[start:end]
+    whole = doc_text(doc)
+    text = whole[start:end]
     lead = len(text) - len(text.lstrip(_EDGE))
     trail = len(text) - len(text.rstrip(_EDGE))
     start, end = start + lead, end - trail
     if end <= start:
         return None
-    return Span(start, end, doc.text[start:end])
+    return Span(start, end, whole[start:end])
 
 
 def _subtree(tok: Any, skip: set[Any] = frozenset()) -> list[Any]:  # type: ignore[assignment]
@@ -245,7 +256,7 @@ def _according(sent: Any, lex: Lexicon) -> list[Attribution]:
                 content = Span(source.end, source.end, "")
             if cue and content:
                 out.append(Attribution(source, cue, content, "according",
-                                       _quoted(content.text, content.start, content.end, sent.doc.text), False))
+                                       _quoted(content.text, content.start, content.end, doc_text(sent.doc)), False))
     return out
 
 
@@ -300,20 +311,74 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+class Regions:
+    """Quotation spans, sorted, with the lookups extraction needs done by bisection (a long text
+    holds thousands of quotations and attributions: no lookup may scan them all)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        for _, end in self.spans:
+            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def _before(self, pos: int, start: int) -> list[tuple[int, int]]:
+        """Spans starting before `pos` whose end passes `start`, in order."""
+        out = []
+        j = bisect.bisect_left(self.starts, pos) - 1
+        while j >= 0 and self.reach[j] > start:
+            if self.spans[j][1] > start:
+                out.append(self.spans[j])
+            j -= 1
+        return out[::-1]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans that share a character with [start, end), in order."""
+        return self._before(end, start)
+
+    def containing(self, pos: int) -> bool:
+        """Whether `pos` lies strictly inside a span."""
+        return any(s < pos < e for s, e in self._before(pos, pos))
+
+    def starting_at_or_after(self, pos: int) -> tuple[int, int] | None:
+        i = bisect.bisect_left(self.starts, pos)
+        return self.spans[i] if i < len(self.spans) else None
+
+    def ending_by(self, pos: int) -> tuple[int, int] | None:
+        """The span that ends last at or before `pos`."""
+        i = bisect.bisect_right(self.starts, pos)
+        best = None
+        for j in range(i - 1, max(-1, i - 6), -1):
+            if self.spans[j][1] <= pos and (best is None or self.spans[j][1] > best[1]):
+                best = self.spans[j]
+        return best
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.spans) and self.spans[i][0] < end:
+            if self.spans[i][1] <= end:
+                out.append(self.spans[i])
+            i += 1
+        return out
+
+
 # What may stand between the cue phrase and a quotation that continues the same speech.
 _JOIN = set(" \t\n,.:;—–-")
 
 
-def _extend_quotes(found: list[Attribution], text: str, sentence_ends: list[int]) -> list[Attribution]:
+def _extend_quotes(found: list[Attribution], text: str, sentence_ends: list[int], regions: Regions) -> list[Attribution]:
     """Quoted contents take in their whole quotation, and the quotation that continues right
     after the cue ("“A,” she said. “B.”" -> A to B; "she said: “A.” “B.”" -> both)."""
-    regions = quote_regions(text)
     if not regions:
         return found
     out = []
     for a in found:
         start, end = a.content.start, a.content.end
-        inside = [r for r in regions if r[0] < end and start < r[1] and not (r[0] <= a.cue.start < r[1])]
+        inside = [r for r in regions.overlapping(start, end) if not (r[0] <= a.cue.start < r[1])]
         if not inside:
             out.append(a)
             continue
@@ -324,18 +389,20 @@ def _extend_quotes(found: list[Attribution], text: str, sentence_ends: list[int]
             continue
         after = max(a.cue.end, a.source.end if a.source else 0, end)
         # the rest of the cue's sentence ("... she said on Wednesday.") before a continuation
-        sent_end = next((e for e in sentence_ends if e >= after), after)
+        k = bisect.bisect_left(sentence_ends, after)
+        sent_end = sentence_ends[k] if k < len(sentence_ends) else after
         if not any(q in text[after:sent_end] for q in _QUOTES) and "''" not in text[after:sent_end]:
             after = sent_end
-        for r in regions:
-            if r[0] >= after and set(text[after:r[0]]) <= _JOIN and r[0] - after <= 4:
-                end, after = r[1], r[1]
+        while (r := regions.starting_at_or_after(after)) is not None:
+            if r[0] - after > 4 or not set(text[after:r[0]]) <= _JOIN:
+                break
+            end, after = r[1], r[1]
         content = Span(start, end, text[start:end])
         out.append(Attribution(a.source, a.cue, content, a.kind, True, a.denial))
     return out
 
 
-def _introduced_quote(cue: Any, regions: list[tuple[int, int]], text: str) -> Span | None:
+def _introduced_quote(cue: Any, regions: Regions, text: str) -> Span | None:
     """The quotation a cue introduces with a colon ("Caddell continued: “...”"): the one that
     starts right after it, past the colon and white space (a paragraph break included)."""
     at = cue.idx + len(cue.text)
@@ -343,9 +410,9 @@ def _introduced_quote(cue: Any, regions: list[tuple[int, int]], text: str) -> Sp
     gap = len(rest) - len(rest.lstrip(" \t\n:"))
     if ":" not in rest[:gap]:
         return None
-    for start, end in regions:
-        if start == at + gap:
-            return Span(start, end, text[start:end])
+    r = regions.starting_at_or_after(at + gap)
+    if r is not None and r[0] == at + gap:
+        return Span(r[0], r[1], text[r[0]:r[1]])
     return None
 
 
@@ -373,19 +440,22 @@ def _turns_and_signed(text: str) -> list[Attribution]:
     return out
 
 
-def _preceding_quote(verb: Any, src_tokens: list[Any], regions: list[tuple[int, int]], text: str) -> Span | None:
+def _preceding_quote(verb: Any, src_tokens: list[Any], regions: Regions, text: str) -> Span | None:
     """The quotation a cue follows ("“...,” Leslie Wimes, a caucus president, said" or "“...,”
     said James Acton"): the one that ends right before the cue phrase, past commas and white
     space."""
     first = min([verb.idx] + [t.idx for t in src_tokens if t.i < verb.i])
     if src_tokens and src_tokens[0].lower_ in ("that", "which", "who"):
         return None  # "a “very dangerous assassination” that threatened ...": no speaker
-    for start, end in regions:
-        gap = text[end:first]
-        # the quotation ends with its own punctuation ("...,” she said) or a comma follows it
-        if end <= first and not gap.strip(" \t\n,") and (
-                "," in gap or text[max(start, end - 3):end].rstrip("”\"'»")[-1:] in (",", "?", "!", "—", "-")):
-            return Span(start, end, text[start:end])
+    r = regions.ending_by(first)
+    if r is None:
+        return None
+    start, end = r
+    gap = text[end:first]
+    # the quotation ends with its own punctuation ("...,” she said) or a comma follows it
+    if not gap.strip(" \t\n,") and (
+            "," in gap or text[max(start, end - 3):end].rstrip("”\"'»")[-1:] in (",", "?", "!", "—", "-")):
+        return Span(start, end, text[start:end])
     return None
 
 
@@ -409,7 +479,7 @@ def _parenthetical(sent: Any, verb: Any, src_tokens: list[Any]) -> list[Any] | N
     return left + right
 
 
-def _with_parts(a: Attribution, text: str) -> Attribution:
+def _with_parts(a: Attribution, text: str, regions: Regions) -> Attribution:
     """Split a content around the cue phrase when the phrase stands inside it."""
     c = a.content
     phrase = [a.cue] + ([a.source] if a.source else [])
@@ -417,8 +487,7 @@ def _with_parts(a: Attribution, text: str) -> Attribution:
     if not (c.start < lo and hi < c.end):
         return a
     if a.direct:
-        regions = [r for r in quote_regions(text) if c.start <= r[0] and r[1] <= c.end]
-        parts = [Span(r0, r1, text[r0:r1]) for r0, r1 in regions]
+        parts = [Span(r0, r1, text[r0:r1]) for r0, r1 in regions.within(c.start, c.end)]
     else:
         # the phrase runs to the next comma or full stop ("he said on Wednesday,")
         stop = min([i for i in (text.find(",", hi, c.end), text.find(".", hi, c.end)) if i >= 0] or [hi])
@@ -436,14 +505,15 @@ def _with_parts(a: Attribution, text: str) -> Attribution:
 def extract(doc: Any) -> list[Attribution]:
     """Every attribution found in a parsed spaCy `Doc`, in text order."""
     lex = lexicon()
-    regions = quote_regions(doc.text)
+    text = doc_text(doc)
+    regions = Regions(quote_regions(text))
     out: list[Attribution] = []
     for sent in doc.sents:
         out += _according(sent, lex)
         for tok in sent:
             entry = lex.forms.get(tok.lower_)
             if entry is None and tok.lower_ in lex.introducers and tok.tag_.startswith("VB"):
-                content = _introduced_quote(tok, regions, doc.text)
+                content = _introduced_quote(tok, regions, text)
                 cue = _span(doc, [tok])
                 if content is not None and cue is not None:
                     out.append(Attribution(_span(doc, _source(tok)), cue, content, "speech", True, False))
@@ -459,8 +529,8 @@ def extract(doc: Any) -> list[Attribution]:
             if [t for t in content_tokens if not t.is_punct]:
                 content = _span(doc, content_tokens)
             else:
-                content = (_introduced_quote(tok, regions, doc.text)
-                           or _preceding_quote(tok, src_tokens, regions, doc.text))
+                content = (_introduced_quote(tok, regions, text)
+                           or _preceding_quote(tok, src_tokens, regions, text))
             if content is None:
                 continue
             # the cue with its auxiliaries and particles ("has learned", "pointed out")
@@ -469,15 +539,15 @@ def extract(doc: Any) -> list[Attribution]:
             if cue is None:
                 continue
             out.append(Attribution(_span(doc, src_tokens), cue, content, kind,
-                                   _quoted(content.text, content.start, content.end, doc.text), kind == "denial"))
-    out = _extend_quotes(out, doc.text, [sent.end_char for sent in doc.sents])
-    marked = _turns_and_signed(doc.text)
+                                   _quoted(content.text, content.start, content.end, text), kind == "denial"))
+    out = _extend_quotes(out, text, [sent.end_char for sent in doc.sents], regions)
+    marked = _turns_and_signed(text)
     # a cue inside a quotation (or a speaker's turn) is the quoted speaker's own wording ("“I
     # don't think ...,” she said"): the quotation is the attribution, not the words inside it
-    inside = regions + [(a.content.start - 1, a.content.end + 1) for a in marked]
-    out = [_with_parts(a, doc.text) for a in out
-           if a.kind == "according" or not any(r0 < a.cue.start < r1 for r0, r1 in inside)]
-    taken = [(a.content.start, a.content.end) for a in out]
-    out += [a for a in marked if not any(s < a.content.end and a.content.start < e for s, e in taken)]
+    turns = Regions([(a.content.start - 1, a.content.end + 1) for a in marked])
+    out = [_with_parts(a, text, regions) for a in out
+           if a.kind == "according" or not (regions.containing(a.cue.start) or turns.containing(a.cue.start))]
+    taken = Regions([(a.content.start, a.content.end) for a in out])
+    out += [a for a in marked if not taken.overlapping(a.content.start, a.content.end)]
     out.sort(key=lambda a: (a.content.start, a.cue.start))
     return out

@@ -11,33 +11,63 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from newstrace.attribution.extract import Span, extract
+from newstrace.attribution.extract import Span, doc_text, extract
 from newstrace.attribution.resolve import resolve
 from newstrace.records import Sentence
 
 
-def _mapped(span: Span | None, text: str, omap: Any) -> dict[str, Any] | None:
+# Texts longer than this are parsed in pieces of at most this many characters, cut at
+# paragraph breaks: the parser's memory grows with the length of a text (a 900,000-character
+# "article" parsed whole needs several GB per worker). Sources are then resolved within a piece.
+CHUNK_CHARS = 50_000
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) pieces of `text` of at most about `size` characters, cut after a paragraph
+    break (else a line break, else a space) when one is near."""
+    out, start, n = [], 0, len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            window = text[start + size // 2:end]
+            for sep in ("\n\n", "\n", " "):
+                cut = window.rfind(sep)
+                if cut >= 0:
+                    end = start + size // 2 + cut + len(sep)
+                    break
+        out.append((start, end))
+        start = end
+    return out
+
+
+def _mapped(span: Span | None, text: str, omap: Any, offset: int = 0) -> dict[str, Any] | None:
     if span is None:
         return None
     if span.end <= span.start:  # an empty content: where it stands
-        pos = omap.start(span.start)
+        pos = omap.start(span.start + offset)
         return {"start": pos, "end": pos, "text": ""}
-    start, end = omap.span(span.start, span.end)
+    start, end = omap.span(span.start + offset, span.end + offset)
     return {"start": start, "end": end, "text": text[start:end]}
 
 
-def records_for(article_id: str, text: str, doc: Any, entities: list[tuple[int, int, str]], omap: Any,
-                sentences: list[Sentence], outlet: str | None) -> list[dict[str, Any]]:
-    """The attributions.jsonl records of one article, in text order."""
+def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], entities: list[tuple[int, int, str]],
+                omap: Any, sentences: list[Sentence], outlet: str | None) -> list[dict[str, Any]]:
+    """The attributions.jsonl records of one article, in text order. `docs` are the parsed
+    pieces of its analysis view with their offsets in it (one piece unless it is long)."""
+    found = []
+    for offset, doc in docs:
+        end = offset + len(doc_text(doc))
+        ents = [(s - offset, e - offset, lab) for s, e, lab in entities if s >= offset and e <= end]
+        found += [(offset, r) for r in resolve(doc, extract(doc), ents, outlet)]
     out: list[dict[str, Any]] = []
     starts = [(s.start, s.end, s.id) for s in sentences]
-    for n, r in enumerate(resolve(doc, extract(doc), entities, outlet)):
+    for n, (offset, r) in enumerate(found):
         a = r.attribution
-        cue = _mapped(a.cue, text, omap)
-        content = _mapped(a.content, text, omap)
+        cue = _mapped(a.cue, text, omap, offset)
+        content = _mapped(a.content, text, omap, offset)
         assert cue is not None and content is not None
         sentence_id = next((sid for s, e, sid in starts if s <= cue["start"] < e), None)
-        source = _mapped(a.source, text, omap)
+        source = _mapped(a.source, text, omap, offset)
         if source is not None:
             sp = r.speaker.to_json() if r.speaker else {"name": None, "type": "unknown"}
             source["kind"] = sp.pop("type")
@@ -52,8 +82,9 @@ def records_for(article_id: str, text: str, doc: Any, entities: list[tuple[int, 
             "cue": cue,
             "source": source,
             "content": content,
-            "content_parts": [_mapped(p, text, omap) for p in a.parts],
-            "via": [{"name": name, "type": "outlet", **(_mapped(span, text, omap) or {})} for name, span in r.via],
+            "content_parts": [_mapped(p, text, omap, offset) for p in a.parts],
+            "via": [{"name": name, "type": "outlet", **(_mapped(span, text, omap, offset) or {})}
+                    for name, span in r.via],
             "second_hand": r.second_hand,
         })
     return out

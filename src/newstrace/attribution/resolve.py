@@ -22,13 +22,14 @@ attributions came from and the article's named entities (character spans in the 
 
 from __future__ import annotations
 
+import bisect
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from newstrace.attribution.extract import Attribution, Span
+from newstrace.attribution.extract import Attribution, Span, doc_text
 
 _PERSONAL = {"he", "she", "him", "her"}
 _PLURAL = {"they", "them"}
@@ -138,11 +139,13 @@ class _Article:
 
     def __init__(self, doc: Any, entities: list[tuple[int, int, str]]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.entities = sorted(entities)
+        self._starts = [e[0] for e in self.entities]
         # people named as such, not as a modifier ("the Marrowick lifeboat")
         self.persons: list[tuple[int, int, str]] = [(s, e, self.text[s:e]) for s, e, lab in self.entities
                                                    if lab == "PERSON" and not self._modifier(e)]
+        self._person_ends = [e for _, e, _ in self.persons]
         self.roles: dict[tuple[int, int], str] = {}
         for s, e, _ in self.persons:
             role = self._role_before(s) or self._apposition(e)
@@ -154,7 +157,13 @@ class _Article:
         return span is not None and span[-1].dep_ in ("compound", "amod") and span[-1].head.i > span[-1].i
 
     def entities_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        return [x for x in self.entities if x[0] >= start and x[1] <= end]
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.entities) and self.entities[i][0] < end:
+            if self.entities[i][1] <= end:
+                out.append(self.entities[i])
+            i += 1
+        return out
 
     def full_name(self, name: str, before: int | None = None) -> str:
         """The fullest form of a person's name given in the article ("Putin" -> "Vladimir Putin")."""
@@ -217,13 +226,8 @@ class _Article:
         return None
 
     def last_person_before(self, pos: int) -> tuple[int, int, str] | None:
-        best = None
-        for p in self.persons:
-            if p[1] <= pos:
-                best = p
-            else:
-                break
-        return best
+        i = bisect.bisect_right(self._person_ends, pos)
+        return self.persons[i - 1] if i else None
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "mr.", "mrs.", "ms.", "dr.",
@@ -331,16 +335,17 @@ def resolve(doc: Any, found: list[Attribution], entities: list[tuple[int, int, s
         out.append(r)
         previous.append(r)
     # an attribution inside the content of "according to <outlet>" (or in its sentence) came through it
+    cues = [r.attribution.cue.start for r in out]  # `out` is in cue order
     for r in out:
         a = r.attribution
         if a.kind != "according" or r.speaker is None or r.speaker.type != "outlet" or a.source is None:
             continue
         sent = _sentence_span(doc, a.cue.start)
-        for other in out:
-            b = other.attribution
-            if other is r or b.kind == "according":
+        for k in range(bisect.bisect_left(cues, sent[0]), bisect.bisect_left(cues, sent[1])):
+            other = out[k]
+            if other is r or other.attribution.kind == "according":
                 continue
-            if sent[0] <= b.cue.start < sent[1] and all(v[0] != r.speaker.name for v in other.via):
+            if all(v[0] != r.speaker.name for v in other.via):
                 other.via.append((r.speaker.name, a.source))
     for r in out:
         sp = r.speaker

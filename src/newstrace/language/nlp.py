@@ -186,32 +186,39 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
 
 
 def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[Any]) -> None:
-    from newstrace.attribution.records import records_for
+    from newstrace.attribution.records import chunks, records_for
 
     todo = [(p, r, d) for p, r, d in zip(payloads, results, docs) if d is not None and r.error is None]
     if not todo:
         return
     parser = load_parser()
+    pieces = [(k, start, p.norm_text[start:end]) for k, (p, _, _) in enumerate(todo)
+              for start, end in chunks(p.norm_text)]
     try:
-        parsed = list(parser.pipe([p.norm_text for p, _, _ in todo]))
+        parsed = list(parser.pipe([t for _, _, t in pieces]))
     except Exception:  # noqa: BLE001 - one by one, so one bad text loses only its own
         parsed = []
-        for p, _, _ in todo:
+        for _, _, t in pieces:
             try:
-                parsed.append(parser(p.norm_text))
+                parsed.append(parser(t))
             except Exception:  # noqa: BLE001
                 parsed.append(None)
-    for (p, r, doc), pdoc in zip(todo, parsed):
+    by_article: dict[int, list[tuple[int, Any]]] = {}
+    failed: set[int] = set()
+    for (k, start, _), pdoc in zip(pieces, parsed):
         if pdoc is None:
-            r.attributions = []
+            failed.add(k)
+        by_article.setdefault(k, []).append((start, pdoc))
+    for k, (p, r, doc) in enumerate(todo):
+        r.attributions = []
+        if k in failed or k not in by_article:
             continue
         try:
             ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            r.attributions = records_for(p.article_id, p.text, pdoc, ents, OffsetMap.build(p.segments),
+            r.attributions = records_for(p.article_id, p.text, by_article[k], ents, OffsetMap.build(p.segments),
                                          r.sentences, p.outlet)
         except Exception as exc:  # noqa: BLE001 - a bug here must not lose the article
             log.warning("attributions of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
-            r.attributions = []
 
 
 def _sentences(p: Payload, doc: Any) -> list[Sentence]:

@@ -57,8 +57,10 @@ class Lexicon:
     forms: dict[str, tuple[str, str]]  # inflected form -> (lemma, kind listed first)
     kinds: dict[str, frozenset[str]]  # lemma -> every kind it is listed under
     object_infinitive: frozenset[str]
+    addressee: frozenset[str]  # speech verbs whose object is the person addressed
     phrases: tuple[tuple[str, ...], ...]  # "according to" as words
     introducers: dict[str, str]  # inflected form -> lemma, for verbs that only introduce a quotation
+    nouns: frozenset[str]  # nominal cues with a that-clause, singular and plural
 
 
 def _inflect(lemma: str) -> set[str]:
@@ -86,7 +88,8 @@ def lexicon() -> Lexicon:
     introducers = {form: lemma for lemma in raw["introducers"]["verbs"]
                    for form in _inflect(lemma) | set(raw.get("inflections", {}).get(lemma, ()))}
     return Lexicon(forms, {k: frozenset(v) for k, v in kinds.items()}, frozenset(raw["objects"]["infinitive"]),
-                   phrases, introducers)
+                   frozenset(raw["objects"]["addressee"]), phrases, introducers,
+                   frozenset(n + suffix for n in raw["nouns"]["that_clause"] for suffix in ("", "s")))
 
 
 _QUOTES = "\"“”„«»"
@@ -161,14 +164,37 @@ def _source_phrase(head: Any) -> list[Any]:
     skip: set[Any] = set()
     for c in cut:
         skip.update(c.subtree)
-    return sorted((t for t in head.subtree if t not in skip), key=lambda t: t.i)
+    tokens = sorted((t for t in head.subtree if t not in skip), key=lambda t: t.i)
+    # a subject that starts inside the quotation before it ("“... Full panic mode,” Leslie
+    # Wimes said", parsed with "mode" as subject): the speaker is what follows the quotation
+    closes = [k for k, t in enumerate(tokens) if _is_quote(t.text)]
+    if closes and closes[-1] + 1 < len(tokens):
+        tokens = [t for t in tokens[closes[-1] + 1:] if not t.is_punct or t.text in ("-", "'s", "’s")]
+    return tokens
+
+
+_CONTRAST = {"although", "though", "while", "whereas"}
 
 
 def _trailing_participle(tok: Any) -> bool:
-    """"..., focusing on people under 30": a participle clause set off by a comma, the writer's
-    addition rather than the reported words."""
-    return (tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i > tok.head.i and tok.i > 0
-            and tok.doc[tok.left_edge.i - 1].text == ",")
+    """The writer's addition after a reported clause, set off by a comma: a participle clause
+    ("..., focusing on people under 30"), a contrast ("..., although it may take days"), or a
+    new clause with its own subject after ", and" / ", but" ("..., and when pressed, she ...";
+    not "..., and that ...", which is reported too)."""
+    if tok.i <= tok.head.i or tok.left_edge.i == 0:
+        return False
+    doc = tok.doc
+    before = doc[tok.left_edge.i - 1]
+    if tok.dep_ == "advcl":
+        marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+        return before.text == "," and (tok.tag_ == "VBG" or bool(marks & _CONTRAST))
+    if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+        cc = [c for c in tok.head.children if c.dep_ == "cc" and tok.head.i < c.i < tok.i]
+        comma = cc and cc[-1].i > 0 and doc[cc[-1].i - 1].text == ","
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+        reported = any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children)
+        return bool(comma) and own_subject and not reported
+    return False
 
 
 def _sorted_subtrees(heads: list[Any]) -> list[Any]:
@@ -206,7 +232,8 @@ def _content(verb: Any, lemma: str, kinds: frozenset[str], lex: Lexicon) -> list
         parts = objs + [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp")
                         or (c.dep_ == "prep" and c.lower_ in ("as", "for", "over"))]
         return _sorted_subtrees(parts)
-    if objs and kinds & {"denial", "report", "knowledge", "attitude", "evaluation"}:
+    if objs and (kinds & {"denial", "report", "knowledge", "attitude", "evaluation"}
+                 or lemma not in lex.addressee):
         return _sorted_subtrees(objs[:1])
     # "..., X said": the reported clause is the cue's head; the content is that clause
     # without the cue's own phrase
@@ -223,6 +250,28 @@ def _strip_punct_edges(tokens: list[Any]) -> list[Any]:
     while tokens and tokens[-1].is_punct and not _is_quote(tokens[-1].text) and tokens[-1].text not in ".?!":
         tokens = tokens[:-1]
     return tokens
+
+
+def _nominal(tok: Any, lex: Lexicon) -> Attribution | None:
+    """"Trump's claim that ...", "a New York Times report that ...": a cue noun whose clause
+    starts with "that" (not a relative clause: "the report that he wrote")."""
+    if tok.lower_ not in lex.nouns or not tok.tag_.startswith("NN"):
+        return None
+    clause = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > tok.i
+              and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+    if not clause:
+        return None
+    doc = tok.doc
+    src = [c for c in tok.children if c.dep_ == "poss"] or [c for c in tok.children if c.dep_ == "compound"
+                                                              and c.pos_ == "PROPN"]
+    src_tokens = sorted({t for c in src for t in c.subtree if t.dep_ != "case"}, key=lambda t: t.i)
+    content = _span(doc, _strip_punct_edges(_sorted_subtrees(clause)))
+    cue = _span(doc, [tok])
+    if content is None or cue is None:
+        return None
+    kind = "denial" if tok.lower_.startswith("denial") else "speech"
+    return Attribution(_span(doc, src_tokens), cue, content, kind,
+                       _quoted(content.text, content.start, content.end, doc_text(doc)), kind == "denial")
 
 
 def _according(sent: Any, lex: Lexicon) -> list[Attribution]:
@@ -519,6 +568,9 @@ def extract(doc: Any) -> list[Attribution]:
                     out.append(Attribution(_span(doc, _source(tok)), cue, content, "speech", True, False))
                 continue
             if entry is None or not tok.tag_.startswith("VB"):
+                nominal = _nominal(tok, lex)
+                if nominal is not None:
+                    out.append(nominal)
                 continue
             lemma, kind = entry
             src_tokens = _source(tok)
@@ -534,7 +586,9 @@ def extract(doc: Any) -> list[Attribution]:
             if content is None:
                 continue
             # the cue with its auxiliaries and particles ("has learned", "pointed out")
-            cue_tokens = [tok] + [c for c in tok.children if c.dep_ in ("aux", "auxpass", "prt", "neg")]
+            cue_tokens = [tok] + [c for c in tok.children if c.dep_ in ("aux", "auxpass", "prt", "neg")
+                                  and abs(c.i - tok.i) <= 3
+                                  and not any(t.is_punct for t in doc[min(c.i, tok.i):max(c.i, tok.i)])]
             cue = _span(doc, sorted(cue_tokens, key=lambda t: t.i))
             if cue is None:
                 continue

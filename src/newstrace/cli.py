@@ -161,6 +161,57 @@ def compare(
         render(result, out)
 
 
+@app.command("check-claims")
+def check_claims(
+    pairs: Path = typer.Argument(..., metavar="PAIRS.jsonl", help='JSON lines of {"id", "source", "claim"} (texts).'),
+    output: Path = typer.Option(None, "--out", "-o", help="Write the results here (JSON lines) instead of stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or per-line messages."),
+) -> None:
+    """Score each claim against its source: one line per pair with score (higher = better supported), status, reasons and evidence."""
+    from newstrace.claims.check import check_pairs, read_pairs
+    from newstrace.language.embed import EmbeddingUnavailable
+    from newstrace.language.nlp import ModelMissing
+
+    if not pairs.is_file():
+        err.print(f"[red]error:[/red] {escape(str(pairs))}: no such file")
+        raise typer.Exit(EXIT_USAGE)
+    skipped: list[str] = []
+
+    def on_skip(message: str) -> None:
+        skipped.append(message)
+        if not quiet:
+            err.print(f"[yellow]skipped[/yellow] {escape(message)}")
+
+    sink = open(output, "w", encoding="utf-8") if output else sys.stdout
+    done = 0
+
+    def write(row: dict) -> None:
+        sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sink.flush()
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if not quiet and output and err.is_terminal and done % 10 == 0:
+            err.print(f"{done} claims checked", end="\r")
+
+    try:
+        n = check_pairs(read_pairs(pairs, on_skip), write, tick)
+    except (ModelMissing, EmbeddingUnavailable) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        err.print(f"interrupted after {done} claims")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    finally:
+        if output:
+            sink.close()
+    if not quiet:
+        err.print(f"{n} claims checked" + (f", {len(skipped)} lines skipped" if skipped else "")
+                  + (f"; results in {output}" if output else ""))
+    raise typer.Exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
 def main() -> None:
     try:
         app()

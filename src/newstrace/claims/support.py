@@ -1,0 +1,258 @@
+"""Whether a text supports a claim: evidence sentences, a support score and the reasons (issue 6).
+
+`prepare(text)` analyses a source once (sentences, entities, numbers, words, sentence vectors,
+a BM25 index over its sentences); `judge(source, claim)` scores one claim against it:
+
+- **evidence**: the source's sentences ranked by BM25 (bm25s) and MiniLM cosine together; the
+  best `EVIDENCE_K` are kept with their spans and similarities;
+- **features**: similarity to the best and second-best evidence; the share of the claim's
+  content words and word pairs found in the evidence and in the whole source; the share of its
+  names (entities) and numbers the source also has; names and numbers it adds; a negation on
+  one side only;
+- **score**: a logistic model over those features (`data/claim_model.json`, fitted by
+  `benchmarks/claims_support.py --write-model`): the probability that the source supports the
+  claim. Higher is better supported;
+- **status**: `supported` at or above the model's threshold, else `contradicted` when the best
+  evidence says nearly the same thing but with a negation on one side only or another number
+  in place of the claim's, else `unsupported`; **reasons** say which signals decided.
+
+Everything runs offline on a CPU: spaCy's small English model and the packaged MiniLM.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from newstrace.language.numbers import find_numbers
+from newstrace.language.words import stop_words
+
+EVIDENCE_K = 3
+FEATURES = ("cos_max", "cos_second", "word_recall_evidence", "word_recall_source", "bigram_recall_evidence",
+            "bigram_recall_source", "name_recall", "number_recall", "names_added", "numbers_added", "negation_differs")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d.,]*")
+_NEGATION = {"not", "no", "never", "n't", "nor", "none", "nobody", "nothing", "neither", "without", "denied",
+             "denies", "deny", "refused", "failed"}
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    start: int
+    end: int
+    text: str
+    similarity: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "similarity": round(self.similarity, 4)}
+
+
+@dataclass(slots=True)
+class Judgement:
+    score: float
+    status: str  # supported, unsupported, contradicted
+    reasons: list[str]
+    evidence: list[Evidence]
+    features: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"score": round(self.score, 4), "status": self.status, "reasons": self.reasons,
+                "evidence": [e.to_json() for e in self.evidence],
+                "features": {k: round(v, 4) for k, v in self.features.items()}}
+
+
+@dataclass(slots=True)
+class Text:
+    """What judging needs of one text (a source or a claim)."""
+
+    text: str
+    sentences: list[tuple[int, int]]
+    names: list[str]  # entity texts, lowercased
+    numbers: list[float]
+    words: list[str]  # lowercased word tokens, in order
+    vectors: Any = None  # one unit vector per sentence
+    bm25: Any = None
+    sentence_words: list[list[str]] = field(default_factory=list)
+    pairs: set[tuple[str, str]] | None = None  # word pairs of the whole text, built on first use
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def model() -> Model:
+    raw = json.loads(resources.files("newstrace.data").joinpath("claim_model.json").read_text("utf-8"))
+    return Model(raw["weights"], raw["bias"], raw["threshold"])
+
+
+def _content(words: list[str]) -> list[str]:
+    stops = stop_words()
+    return [w for w in words if w not in stops and (len(w) > 1 or w.isdigit())]
+
+
+def _tokens(text: str) -> list[str]:
+    return [w.lower().replace("’", "'").rstrip(".,") for w in _WORD.findall(text)]
+
+
+def _stem(word: str) -> str:
+    """A light plural/tense stem so "reports" meets "report" and "killed" meets "kill"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def analyse(text: str, nlp: Any = None, vectors: bool = True) -> Text:
+    """Sentences, names, numbers, words (and sentence vectors) of one text."""
+    from newstrace.language.nlp import load_nlp
+
+    doc = (nlp or load_nlp())(text)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    names = [e.text.lower() for e in doc.ents if e.label_ in _NAME_LABELS]
+    numbers = [n.value for n in find_numbers(text)]
+    out = Text(text, sentences, names, numbers, _tokens(text))
+    out.sentence_words = [_tokens(text[s:e]) for s, e in sentences]
+    if vectors and sentences:
+        from newstrace.language.embed import embed
+
+        out.vectors = embed([text[s:e] for s, e in sentences])
+    return out
+
+
+def prepare(text: str, nlp: Any = None) -> Text:
+    """A source made ready to judge claims against: analysed, with a BM25 index of its sentences."""
+    src = analyse(text, nlp)
+    if src.sentences:
+        import bm25s
+
+        index = bm25s.BM25()
+        index.index([[_stem(w) for w in _content(ws)] or ["_"] for ws in src.sentence_words], show_progress=False)
+        src.bm25 = index
+    return src
+
+
+def _name_found(name: str, source_text: str, source_names: set[str]) -> bool:
+    if name in source_names or name in source_text:
+        return True
+    last = name.split()[-1] if name.split() else name
+    return len(last) > 3 and last in source_text
+
+
+def judge(source: Text, claim: str | Text, nlp: Any = None) -> Judgement:
+    """How well `source` supports `claim`, with the evidence and the reasons."""
+    c = claim if isinstance(claim, Text) else analyse(claim, nlp)
+    feats, evidence, best_i = _features(source, c)
+    m = model()
+    score = m.probability(feats)
+    reasons: list[str] = []
+    low_source = source.text.lower()
+    names = set(source.names)
+    missing_names = sorted({n for n in c.names if not _name_found(n, low_source, names)})
+    missing_numbers = [v for v in c.numbers if not _number_found(v, source.numbers)]
+    if missing_names:
+        reasons.append("names the source does not have: " + ", ".join(missing_names[:6]))
+    if missing_numbers:
+        reasons.append("numbers the source does not have: " + ", ".join(_fmt(v) for v in missing_numbers[:6]))
+    if evidence:
+        reasons.append(f"closest source sentence: similarity {evidence[0].similarity:.2f}")
+    if feats["negation_differs"]:
+        reasons.append("a negation on one side only")
+    if score >= m.threshold:
+        status = "supported"
+    elif evidence and evidence[0].similarity >= 0.7 and (feats["negation_differs"] or _number_conflict(c, source, best_i)):
+        status = "contradicted"
+        reasons.append("the closest source sentence says nearly the same with a different negation or number")
+    else:
+        status = "unsupported"
+    return Judgement(score, status, reasons, evidence, feats)
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _number_found(value: float, numbers: list[float]) -> bool:
+    return any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in numbers)
+
+
+def _number_conflict(c: Text, source: Text, best: int | None) -> bool:
+    if best is None or not c.numbers:
+        return False
+    s, e = source.sentences[best]
+    there = [n.value for n in find_numbers(source.text[s:e])]
+    return bool(there) and any(not _number_found(v, there) for v in c.numbers)
+
+
+def _features(source: Text, c: Text) -> tuple[dict[str, float], list[Evidence], int | None]:
+    claim_words = _content(c.words)
+    claim_stems = {_stem(w) for w in claim_words}
+    feats = dict.fromkeys(FEATURES, 0.0)
+    if not source.sentences or not claim_words:
+        return feats, [], None
+    # rank sentences by cosine and BM25 together
+    if source.vectors is not None and c.vectors is not None and len(c.vectors):
+        claim_vec = c.vectors.mean(axis=0)
+        claim_vec = claim_vec / max(float(np.linalg.norm(claim_vec)), 1e-9)
+        cos = source.vectors @ claim_vec
+    else:
+        cos = np.zeros(len(source.sentences), dtype=np.float32)
+    bm = np.zeros(len(source.sentences), dtype=np.float32)
+    if source.bm25 is not None:
+        q = [_stem(w) for w in claim_words]
+        try:
+            bm = np.asarray(source.bm25.get_scores(q), dtype=np.float32)
+        except Exception:  # noqa: BLE001 - words the index never saw
+            pass
+    rank = cos + 0.5 * (bm / max(float(bm.max()), 1e-9) if bm.max() > 0 else bm)
+    order = list(np.argsort(-rank)[:EVIDENCE_K])
+    evidence = [Evidence(source.sentences[i][0], source.sentences[i][1],
+                         source.text[source.sentences[i][0]:source.sentences[i][1]], float(cos[i])) for i in order]
+    evidence.sort(key=lambda e: -e.similarity)
+    cos_sorted = sorted((float(x) for x in cos), reverse=True)
+    feats["cos_max"] = cos_sorted[0]
+    feats["cos_second"] = cos_sorted[1] if len(cos_sorted) > 1 else cos_sorted[0]
+    ev_words = [w for i in order for w in source.sentence_words[i]]
+    ev_stems = {_stem(w) for w in ev_words}
+    src_stems = {_stem(w) for w in source.words}
+    feats["word_recall_evidence"] = len(claim_stems & ev_stems) / len(claim_stems)
+    feats["word_recall_source"] = len(claim_stems & src_stems) / len(claim_stems)
+    pairs = set(zip(c.words, c.words[1:]))
+    ev_pairs = {p for i in order for p in zip(source.sentence_words[i], source.sentence_words[i][1:])}
+    feats["bigram_recall_evidence"] = len(pairs & ev_pairs) / len(pairs) if pairs else 0.0
+    if source.pairs is None:
+        source.pairs = set(zip(source.words, source.words[1:]))
+    feats["bigram_recall_source"] = len(pairs & source.pairs) / len(pairs) if pairs else 0.0
+    low = source.text.lower()
+    names = set(source.names)
+    if c.names:
+        found = sum(_name_found(n, low, names) for n in c.names)
+        feats["name_recall"] = found / len(c.names)
+        feats["names_added"] = math.log1p(len(c.names) - found)
+    else:
+        feats["name_recall"] = 1.0
+    if c.numbers:
+        found = sum(_number_found(v, source.numbers) for v in c.numbers)
+        feats["number_recall"] = found / len(c.numbers)
+        feats["numbers_added"] = math.log1p(len(c.numbers) - found)
+    else:
+        feats["number_recall"] = 1.0
+    best = int(np.argmax(cos))
+    claim_neg = bool(_NEGATION & set(c.words))
+    ev_neg = bool(_NEGATION & set(source.sentence_words[best]))
+    feats["negation_differs"] = float(claim_neg != ev_neg)
+    return feats, evidence, best

@@ -96,7 +96,10 @@ def main() -> None:
     rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
     if args.limit:
         rows = rows[:args.limit]
-    key = hashlib.sha1((DATA.read_bytes()[:100000].hex() + fingerprint() + str(len(rows))).encode()).hexdigest()[:12]
+    head = ROOT / "src" / "newstrace" / "data" / "nli_head.npz"
+    stamp = hashlib.sha1(head.read_bytes()).hexdigest() if head.exists() else "-"
+    key = hashlib.sha1((DATA.read_bytes()[:100000].hex() + fingerprint() + str(len(rows)) + ",".join(FEATURES)
+                        + stamp).encode()).hexdigest()[:12]
     cache = RESULTS / f"claims-{key}.pkl"
     nlp = load_nlp()
     t0 = time.perf_counter()

@@ -83,3 +83,14 @@ def test_check_claims_command(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "newstrace", "check-claims", str(tmp_path / "nope.jsonl")],
                              cwd=ROOT, capture_output=True, text=True)
     assert missing.returncode == 2 and "nope.jsonl" in missing.stderr
+
+
+def test_the_entailment_head_ranks_an_entailed_claim_above_an_unrelated_one():
+    from newstrace.claims.support import entailment
+    from newstrace.language.embed import embed
+
+    premise, entailed, unrelated = embed(["The ship ran aground on the reef and all 21 crew were rescued by helicopter.",
+                                          "The crew of the ship were rescued.",
+                                          "The city council approved a new budget for the library."])
+    p = entailment(premise[None, :], entailed)[0], entailment(premise[None, :], unrelated)[0]
+    assert 0.0 <= p[1] < p[0] <= 1.0

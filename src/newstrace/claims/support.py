@@ -36,7 +36,8 @@ from newstrace.language.words import stop_words
 
 EVIDENCE_K = 3
 FEATURES = ("cos_max", "cos_second", "word_recall_evidence", "word_recall_source", "bigram_recall_evidence",
-            "bigram_recall_source", "name_recall", "number_recall", "names_added", "numbers_added", "negation_differs")
+            "bigram_recall_source", "entailment_max", "entailment_best", "name_recall", "number_recall",
+            "names_added", "numbers_added", "negation_differs")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d.,]*")
 _NEGATION = {"not", "no", "never", "n't", "nor", "none", "nobody", "nothing", "neither", "without", "denied",
              "denies", "deny", "refused", "failed"}
@@ -92,6 +93,30 @@ class Model:
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def _nli() -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """The entailment head (`data/nli_head.npz`, trained by benchmarks/nli_train.py): one hidden
+    layer over [u, v, |u - v|, u * v] of the premise's and hypothesis's MiniLM vectors."""
+    res = resources.files("newstrace.data").joinpath("nli_head.npz")
+    if not res.is_file():
+        return None
+    with resources.as_file(res) as path, np.load(path) as z:
+        return (z["w1"].astype(np.float32), z["b1"].astype(np.float32), z["w2"].astype(np.float32)[:, 0],
+                float(z["b2"][0]))
+
+
+def entailment(premises: np.ndarray, hypothesis: np.ndarray) -> np.ndarray:
+    """P(each premise entails the hypothesis), from their sentence vectors (0.5 without the head)."""
+    head = _nli()
+    if head is None or not len(premises):
+        return np.full(len(premises), 0.5, dtype=np.float32)
+    w1, b1, w2, b2 = head
+    v = np.broadcast_to(hypothesis, premises.shape)
+    x = np.hstack([premises, v, np.abs(premises - v), premises * v])
+    h = np.maximum(x @ w1 + b1, 0.0)
+    return 1.0 / (1.0 + np.exp(-np.clip(h @ w2 + b2, -30, 30)))
 
 
 @cache
@@ -223,6 +248,10 @@ def _features(source: Text, c: Text) -> tuple[dict[str, float], list[Evidence], 
     evidence = [Evidence(source.sentences[i][0], source.sentences[i][1],
                          source.text[source.sentences[i][0]:source.sentences[i][1]], float(cos[i])) for i in order]
     evidence.sort(key=lambda e: -e.similarity)
+    if source.vectors is not None and c.vectors is not None and len(c.vectors):
+        ent = entailment(source.vectors[order], claim_vec)
+        feats["entailment_max"] = float(ent.max())
+        feats["entailment_best"] = float(ent[int(np.argmax(cos[order]))])
     cos_sorted = sorted((float(x) for x in cos), reverse=True)
     feats["cos_max"] = cos_sorted[0]
     feats["cos_second"] = cos_sorted[1] if len(cos_sorted) > 1 else cos_sorted[0]

@@ -103,3 +103,22 @@ def test_seed_attributions_found_with_their_sources(shared_dir):
     assert denial["source"]["kind"] == "government" and denial["source"]["country"] == "Iran"
     for r in found:
         assert text[r["content"]["start"]:r["content"]["end"]] == r["content"]["text"]
+
+
+def test_seed_rewrite_additions_are_unsupported_with_reasons(shared_dir):
+    """Issue 6: the claims 004 adds to 000 (the analyst, the 1.2 million figure, a report
+    attributed to the Guardian, the UN call, the Jordanian minister's visit) are unsupported by
+    000, each with the name or number 000 lacks as a reason."""
+    from newstrace.claims.support import judge, prepare
+    from newstrace.language.nlp import load_nlp
+
+    original = next((shared_dir / "seeds").glob("000_*")).read_text(encoding="utf-8")
+    rewrite = next((shared_dir / "seeds").glob("004_*")).read_text(encoding="utf-8")
+    source = prepare(original)
+    sentences = [s.text.strip() for s in load_nlp()(rewrite).sents]
+    for marker, reason in [("Koffler", "koffler"), ("1.2 million", "1200000"), ("Guardian", "guardian"),
+                           ("United Nations", "united nations"), ("Safadi", "safadi")]:
+        claim = next(s for s in sentences if marker in s)
+        j = judge(source, claim)
+        assert j.status == "unsupported", (claim, j.score)
+        assert any(reason in r for r in j.reasons), (claim, j.reasons)

@@ -127,7 +127,7 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     out.print(table)
     t = result.totals
     out.print(f"stored: {t['articles']} articles, {t['sentences']} sentences, {t['entities']} entities, "
-              f"{t['numbers']} numbers, {t.get('stories', 0)} stories")
+              f"{t['numbers']} numbers, {t.get('attributions', 0)} attributions, {t.get('stories', 0)} stories")
     if s.skip_count:
         out.print(f"[yellow]{s.skip_count} input(s) skipped[/yellow]; reasons in {result.out_dir / 'summary.json'}")
     if result.report_path.exists():

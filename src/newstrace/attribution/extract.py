@@ -360,6 +360,18 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+def spans_within(spans: list[Any], starts: list[int], start: int, end: int) -> list[Any]:
+    """Of `spans` (tuples starting `(start, end, ...)`, sorted; `starts` their starts), those
+    lying inside [start, end), found by bisection."""
+    i = bisect.bisect_left(starts, start)
+    out = []
+    while i < len(spans) and spans[i][0] < end:
+        if spans[i][1] <= end:
+            out.append(spans[i])
+        i += 1
+    return out
+
+
 class Regions:
     """Quotation spans, sorted, with the lookups extraction needs done by bisection (a long text
     holds thousands of quotations and attributions: no lookup may scan them all)."""
@@ -406,13 +418,7 @@ class Regions:
         return best
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        i = bisect.bisect_left(self.starts, start)
-        out = []
-        while i < len(self.spans) and self.spans[i][0] < end:
-            if self.spans[i][1] <= end:
-                out.append(self.spans[i])
-            i += 1
-        return out
+        return spans_within(self.spans, self.starts, start, end)
 
 
 # What may stand between the cue phrase and a quotation that continues the same speech.

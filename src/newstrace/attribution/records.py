@@ -2,13 +2,13 @@
 
 `records_for` runs inside the analysis workers: it extracts and resolves the attributions of
 one parsed article (the parse is of the analysis view of the text) and maps every span back
-to the original text, so `text[start:end]` is what was found. `iter_attributions` reads them
-back from the store for the export and the report.
+to the original text, so `text[start:end]` is what was found. The store reads them back
+(`Store.iter_attributions`, `Store.attributions_for`) for the export and the report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
 from typing import Any
 
 from newstrace.attribution.extract import Span, doc_text, extract
@@ -60,13 +60,14 @@ def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], entitie
         ents = [(s - offset, e - offset, lab) for s, e, lab in entities if s >= offset and e <= end]
         found += [(offset, r) for r in resolve(doc, extract(doc), ents, outlet)]
     out: list[dict[str, Any]] = []
-    starts = [(s.start, s.end, s.id) for s in sentences]
+    starts = [s.start for s in sentences]
     for n, (offset, r) in enumerate(found):
         a = r.attribution
         cue = _mapped(a.cue, text, omap, offset)
         content = _mapped(a.content, text, omap, offset)
         assert cue is not None and content is not None
-        sentence_id = next((sid for s, e, sid in starts if s <= cue["start"] < e), None)
+        k = bisect.bisect_right(starts, cue["start"]) - 1
+        sentence_id = sentences[k].id if k >= 0 and cue["start"] < sentences[k].end else None
         source = _mapped(a.source, text, omap, offset)
         if source is not None:
             sp = r.speaker.to_json() if r.speaker else {"name": None, "type": "unknown"}
@@ -88,8 +89,3 @@ def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], entitie
             "second_hand": r.second_hand,
         })
     return out
-
-
-def iter_attributions(store: Any) -> Iterator[dict[str, Any]]:
-    """Every stored attribution, article by article in input order."""
-    yield from store.iter_attributions()

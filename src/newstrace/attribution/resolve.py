@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from newstrace.attribution.extract import Attribution, Span, doc_text
+from newstrace.attribution.extract import Attribution, Span, doc_text, spans_within
 
 _PERSONAL = {"he", "she", "him", "her"}
 _PLURAL = {"they", "them"}
@@ -157,13 +157,7 @@ class _Article:
         return span is not None and span[-1].dep_ in ("compound", "amod") and span[-1].head.i > span[-1].i
 
     def entities_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        i = bisect.bisect_left(self._starts, start)
-        out = []
-        while i < len(self.entities) and self.entities[i][0] < end:
-            if self.entities[i][1] <= end:
-                out.append(self.entities[i])
-            i += 1
-        return out
+        return spans_within(self.entities, self._starts, start, end)
 
     def full_name(self, name: str, before: int | None = None) -> str:
         """The fullest form of a person's name given in the article ("Putin" -> "Vladimir Putin")."""

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from newstrace.language.nlp import Analysis, Payload, analyze_batch, load_nlp, load_parser
 from newstrace.normalize.text import normalize_text
-from newstrace.pipeline import RunContext, Stage, StageStats
+from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article, Skipped
 
 # Articles per batch sent to a worker: large enough that pickling and scheduling cost
@@ -86,7 +86,7 @@ class Analyze(Stage):
             yield article
 
     def _inline(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
-        for batch in _batches(articles, self.batch_size):
+        for batch in batches(articles, self.batch_size):
             yield from self._apply(batch, analyze_batch([_payload(a) for a in batch], self.parse, self.attributions),
                                    stats, run)
 
@@ -96,11 +96,11 @@ class Analyze(Stage):
                                          initargs=(self.parse, self.attributions))
         pending: deque[tuple[list[Article], Future[list[Analysis]]]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
-        batches = _batches(articles, self.batch_size)
+        todo = batches(articles, self.batch_size)
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < limit:
-                batch = next(batches, None)
+                batch = next(todo, None)
                 if batch is None:
                     exhausted = True
                     break
@@ -142,14 +142,3 @@ class Analyze(Stage):
 def _chain(head: list[Article], rest: Iterator[Article]) -> Iterator[Article]:
     yield from head
     yield from rest
-
-
-def _batches(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for a in articles:
-        batch.append(a)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

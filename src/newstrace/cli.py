@@ -66,6 +66,8 @@ def analyze(
     report: bool = typer.Option(True, "--report/--no-report", help="Write report.html."),
     attributions: bool = typer.Option(True, "--attributions/--no-attributions",
                                       help="Parse English articles for who said what (attributions.jsonl)."),
+    claims: bool = typer.Option(True, "--claims/--no-claims",
+                                help="Check each article's claims against the other articles (claims.jsonl)."),
     fmt: str = typer.Option("text", "--format", help="Run summary on stdout: 'text' or 'json'."),
     quiet: bool = typer.Option(False, "--quiet", "-q",
                                help="No progress bar and no per-input messages; the summary only."),
@@ -80,7 +82,7 @@ def analyze(
         err.print(f"error: --format must be 'text' or 'json', not {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
     options = AnalyzeOptions(limit=limit, jobs=jobs, max_bytes=max_bytes, max_chars=max_chars,
-                             attributions=attributions,
+                             attributions=attributions, claims=claims,
                              report=report)
     show_progress = not quiet and err.is_terminal
 
@@ -98,7 +100,11 @@ def analyze(
             def on_article(a) -> None:  # type: ignore[no-untyped-def]
                 progress.update(task, advance=1, description=f"analysing {escape(a.input_path or a.id)[-50:]}")
 
-            result = run_analyze(paths, out_dir, options, on_article=on_article, on_skip=on_skip)
+            def on_progress(phase: str, done: int, total: int) -> None:
+                progress.update(task, description=f"{phase}: {done}/{total} articles")
+
+            result = run_analyze(paths, out_dir, options, on_article=on_article, on_skip=on_skip,
+                                 on_progress=on_progress)
     except KeyboardInterrupt:
         err.print(f"interrupted: everything saved so far is in {out_dir}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -127,7 +133,8 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     out.print(table)
     t = result.totals
     out.print(f"stored: {t['articles']} articles, {t['sentences']} sentences, {t['entities']} entities, "
-              f"{t['numbers']} numbers, {t.get('attributions', 0)} attributions, {t.get('stories', 0)} stories")
+              f"{t['numbers']} numbers, {t.get('attributions', 0)} attributions, {t.get('claims', 0)} claims, "
+              f"{t.get('stories', 0)} stories")
     if s.skip_count:
         out.print(f"[yellow]{s.skip_count} input(s) skipped[/yellow]; reasons in {result.out_dir / 'summary.json'}")
     if result.report_path.exists():

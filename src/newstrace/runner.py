@@ -1,7 +1,8 @@
 """`analyze`: the main job, as a library call. The CLI is a thin layer over it.
 
 Data flows one way: read -> resume -> normalize -> artefacts -> duplicates -> analyze ->
-save -> stories, then the store is exported (JSONL) and the report written.
+save -> stories -> provenance -> claims, then the store is exported (JSONL) and the report
+written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from newstrace import __version__
 from newstrace.export import export_store, write_summary
+from newstrace.claims.stage import Claims
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.language.analyze import Analyze
@@ -38,6 +40,7 @@ class AnalyzeOptions:
     max_chars: int = 1_000_000
     report: bool = True
     attributions: bool = True  # parse English articles and extract who said what
+    claims: bool = True  # check every article's claims against the rest of the corpus
     detail_limit: int = 2000  # articles shown in full in the report
 
 
@@ -60,11 +63,13 @@ def _now() -> str:
 
 def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions | None = None, *,
             on_article: Callable[[Article], None] | None = None,
-            on_skip: Callable[[Skipped], None] | None = None) -> RunResult:
+            on_skip: Callable[[Skipped], None] | None = None,
+            on_progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     """Run the whole pipeline over `paths`, storing into and exporting to `out_dir`.
 
     Interrupting (KeyboardInterrupt) keeps every article already saved; the same call again
-    resumes, skipping what is stored and unchanged.
+    resumes, skipping what is stored and unchanged. `on_progress(phase, done, total)` reports
+    the corpus-level passes that follow the stream (checking claims).
     """
     opts = options or AnalyzeOptions()
     out = Path(out_dir)
@@ -79,7 +84,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
 
     context = RunContext(on_skip=skip, on_article_done=on_article or (lambda a: None))
     read = Read(opts.limit)
-    pipeline = Pipeline([
+    stages = [
         read,
         Resume(store),
         Normalize(),
@@ -89,7 +94,11 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Save(store),
         Stories(store),
         Provenance(store),
-    ])
+    ]
+    if opts.claims:
+        stages.append(Claims(store, on_progress=lambda done, total: (on_progress or (lambda *a: None))(
+            "checking claims", done, total)))
+    pipeline = Pipeline(stages)
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
                                                  seen=read.counting(store.seen)))
     try:
@@ -102,7 +111,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     derivations = list(iter_derivations(store))
     files = export_store(store, out, stories, derivations)
     totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "attributions",
-                                          "stories")}
+                                          "claims", "stories")}
     totals["derivations"] = sum(1 for r in derivations if r["derived"])
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
@@ -118,7 +127,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
                      stories=stories, derivations=derivations,
-                     attributions_for=store.attributions_for if opts.attributions else None)
+                     attributions_for=store.attributions_for if opts.attributions else None,
+                     claims_for=store.claims_for if opts.claims else None)
     store.finish_run(status, _now(), summary.to_json())
     store.close()
     return RunResult(out, summary, status, totals, files)

@@ -82,6 +82,7 @@ class Text:
     bm25: Any = None
     sentence_words: list[list[str]] = field(default_factory=list)
     pairs: set[tuple[str, str]] | None = None  # word pairs of the whole text, built on first use
+    stems: set[str] | None = None  # stems of the whole text's words, built on first use
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,19 @@ def model() -> Model:
     return Model(raw["weights"], raw["bias"], raw["threshold"])
 
 
+NAME_LABELS = _NAME_LABELS
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased word tokens, as the support features count them."""
+    return _tokens(text)
+
+
+def name_found(name: str, source_text: str, source_names: set[str]) -> bool:
+    """Whether a (lowercased) name appears in a source (its lowercased text, its entity names)."""
+    return _name_found(name, source_text, source_names)
+
+
 def _content(words: list[str]) -> list[str]:
     stops = stop_words()
     return [w for w in words if w not in stops and (len(w) > 1 or w.isdigit())]
@@ -166,7 +180,7 @@ def prepare(text: str, nlp: Any = None) -> Text:
         import bm25s
 
         index = bm25s.BM25()
-        index.index([[_stem(w) for w in _content(ws)] or ["_"] for ws in src.sentence_words], show_progress=False)
+        index.index([index_words(ws) for ws in src.sentence_words], show_progress=False)
         src.bm25 = index
     return src
 
@@ -178,10 +192,14 @@ def _name_found(name: str, source_text: str, source_names: set[str]) -> bool:
     return len(last) > 3 and last in source_text
 
 
-def judge(source: Text, claim: str | Text, nlp: Any = None) -> Judgement:
-    """How well `source` supports `claim`, with the evidence and the reasons."""
+def judge(source: Text, claim: str | Text, nlp: Any = None, cos: np.ndarray | None = None,
+          bm: np.ndarray | None = None) -> Judgement:
+    """How well `source` supports `claim`, with the evidence and the reasons.
+
+    `cos` and `bm` (one value per source sentence: the claim's cosine and BM25 score) may be
+    given when the caller has computed them for many sources at once."""
     c = claim if isinstance(claim, Text) else analyse(claim, nlp)
-    feats, evidence, best_i = _features(source, c)
+    feats, evidence, best_i = _features(source, c, cos, bm)
     m = model()
     score = m.probability(feats)
     reasons: list[str] = []
@@ -223,32 +241,51 @@ def _number_conflict(c: Text, source: Text, best: int | None) -> bool:
     return bool(there) and any(not _number_found(v, there) for v in c.numbers)
 
 
-def _features(source: Text, c: Text) -> tuple[dict[str, float], list[Evidence], int | None]:
+def claim_vector(c: Text) -> np.ndarray | None:
+    """The claim's vector: the mean of its sentences' vectors, of unit length."""
+    if c.vectors is None or not len(c.vectors):
+        return None
+    v = c.vectors.mean(axis=0)
+    return v / max(float(np.linalg.norm(v)), 1e-9)
+
+
+def bm25_query(c: Text) -> list[str]:
+    """The claim's words as a BM25 query over sentences indexed by `prepare`."""
+    return [_stem(w) for w in _content(c.words)]
+
+
+def index_words(words: list[str]) -> list[str]:
+    """A sentence's words as `prepare` indexes them for BM25."""
+    return [_stem(w) for w in _content(words)] or ["_"]
+
+
+def _features(source: Text, c: Text, cos: np.ndarray | None = None,
+              bm: np.ndarray | None = None) -> tuple[dict[str, float], list[Evidence], int | None]:
     claim_words = _content(c.words)
     claim_stems = {_stem(w) for w in claim_words}
     feats = dict.fromkeys(FEATURES, 0.0)
     if not source.sentences or not claim_words:
         return feats, [], None
     # rank sentences by cosine and BM25 together
-    if source.vectors is not None and c.vectors is not None and len(c.vectors):
-        claim_vec = c.vectors.mean(axis=0)
-        claim_vec = claim_vec / max(float(np.linalg.norm(claim_vec)), 1e-9)
-        cos = source.vectors @ claim_vec
-    else:
-        cos = np.zeros(len(source.sentences), dtype=np.float32)
-    bm = np.zeros(len(source.sentences), dtype=np.float32)
-    if source.bm25 is not None:
-        q = [_stem(w) for w in claim_words]
-        try:
-            bm = np.asarray(source.bm25.get_scores(q), dtype=np.float32)
-        except Exception:  # noqa: BLE001 - words the index never saw
-            pass
+    claim_vec = claim_vector(c)
+    if cos is None:
+        if source.vectors is not None and claim_vec is not None:
+            cos = source.vectors @ claim_vec
+        else:
+            cos = np.zeros(len(source.sentences), dtype=np.float32)
+    if bm is None:
+        bm = np.zeros(len(source.sentences), dtype=np.float32)
+        if source.bm25 is not None:
+            try:
+                bm = np.asarray(source.bm25.get_scores(bm25_query(c)), dtype=np.float32)
+            except Exception:  # noqa: BLE001 - words the index never saw
+                pass
     rank = cos + 0.5 * (bm / max(float(bm.max()), 1e-9) if bm.max() > 0 else bm)
     order = list(np.argsort(-rank)[:EVIDENCE_K])
     evidence = [Evidence(source.sentences[i][0], source.sentences[i][1],
                          source.text[source.sentences[i][0]:source.sentences[i][1]], float(cos[i])) for i in order]
     evidence.sort(key=lambda e: -e.similarity)
-    if source.vectors is not None and c.vectors is not None and len(c.vectors):
+    if source.vectors is not None and claim_vec is not None:
         ent = entailment(source.vectors[order], claim_vec)
         feats["entailment_max"] = float(ent.max())
         feats["entailment_best"] = float(ent[int(np.argmax(cos[order]))])
@@ -257,7 +294,9 @@ def _features(source: Text, c: Text) -> tuple[dict[str, float], list[Evidence], 
     feats["cos_second"] = cos_sorted[1] if len(cos_sorted) > 1 else cos_sorted[0]
     ev_words = [w for i in order for w in source.sentence_words[i]]
     ev_stems = {_stem(w) for w in ev_words}
-    src_stems = {_stem(w) for w in source.words}
+    if source.stems is None:
+        source.stems = {_stem(w) for w in source.words}
+    src_stems = source.stems
     feats["word_recall_evidence"] = len(claim_stems & ev_stems) / len(claim_stems)
     feats["word_recall_source"] = len(claim_stems & src_stems) / len(claim_stems)
     pairs = set(zip(c.words, c.words[1:]))

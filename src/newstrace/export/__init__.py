@@ -23,6 +23,7 @@ SENTENCES = "sentences.jsonl"
 STORIES = "stories.jsonl"
 DERIVATIONS = "derivations.jsonl"
 ATTRIBUTIONS = "attributions.jsonl"
+CLAIMS = "claims.jsonl"
 SUMMARY = "summary.json"
 
 
@@ -40,7 +41,7 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None,
                  derivations: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
-    """Write articles.jsonl, sentences.jsonl, attributions.jsonl, stories.jsonl and
+    """Write articles.jsonl, sentences.jsonl, attributions.jsonl, claims.jsonl, stories.jsonl and
     derivations.jsonl from the store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
@@ -50,6 +51,7 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
     counts[ATTRIBUTIONS] = write_jsonl(out_dir / ATTRIBUTIONS, store.iter_attributions())
+    counts[CLAIMS] = write_jsonl(out_dir / CLAIMS, store.iter_claims())
     counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
     counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS,
                                       iter_derivations(store) if derivations is None else derivations)

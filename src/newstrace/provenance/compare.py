@@ -1,5 +1,6 @@
-"""`newstrace compare A B`: is one article derived from the other, passage by passage, and
-what B added to A and dropped from it.
+"""`newstrace compare A B`: is one article derived from the other, passage by passage, what B
+added to A and dropped from it, and B's claims checked against A (supported, unsupported,
+contradicted, with the evidence and the reasons).
 
 Both articles go through normalisation, artefact detection and language analysis; the pair
 is judged by `decide.judge` (score, direction, evidence). The passages shown are those of the
@@ -60,7 +61,8 @@ def analyse(articles: list[Article]) -> None:
     from newstrace.pipeline import Pipeline, RunContext
 
     skips: list[Skipped] = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=1)]).run(articles, RunContext(on_skip=skips.append))
+    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=1, attributions=True)]).run(
+        articles, RunContext(on_skip=skips.append))
     if skips:
         raise CompareError(f"cannot analyse {skips[0].message()}")
 
@@ -118,7 +120,20 @@ def compare(article_a: Article, article_b: Article) -> dict[str, Any]:
         "passages": passages,
         "added": _unaligned(doc_b.units, b_on_a.derived_aligned, article_b.text),
         "dropped": _unaligned(doc_a.units, b_on_a.source_aligned, article_a.text),
+        "claims": b_claims(article_a, article_b, doc_a.id, doc_b.id),
     }
+
+
+def b_claims(article_a: Article, article_b: Article, label_a: str, label_b: str) -> list[dict[str, Any]]:
+    """B's check-worthy claims, each checked against A alone (claims.jsonl records; `article_id`
+    and evidence `article_id` are the articles' labels)."""
+    from newstrace.claims.corpus import build_source, check_source
+
+    def source(article: Article, label: str):  # type: ignore[no-untyped-def]
+        return build_source(label, article.text, article.source, article.published,
+                            [s.to_json() for s in article.sentences], article.attributions)
+
+    return check_source(source(article_b, label_b), [source(article_a, label_a)])
 
 
 def _article_json(article: Article, label: str) -> dict[str, Any]:
@@ -151,6 +166,20 @@ def render(result: dict[str, Any], console: Console) -> None:
         for pair in p["pairs"]:
             table.add_row(*(Text(_flat(pair[side]["text"])) for side in SIDES),
                           Text(f"{pair['kind']}\ncos {pair['similarity']:.2f}"))
+        console.print(table, soft_wrap=False)
+    claims = result.get("claims") or []
+    if claims:
+        table = Table(title=f"\nB's claims checked against A: {len(claims)}", title_justify="left", title_style="bold",
+                      expand=True, show_lines=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("B's claim", ratio=2)
+        table.add_column("why", ratio=2)
+        colour = {"supported": "green", "unsupported": "yellow", "contradicted": "red"}
+        for c in claims:
+            ev = c["evidence"][0]["text"] if c["evidence"] else ""
+            why = "; ".join(c["reasons"][:3]) + (f"\nA: {_flat(ev)}" if ev and c["status"] != "unsupported" else "")
+            table.add_row(Text(f"{c['status']}\n{c['score']:.2f}", style=colour.get(c["status"], "")),
+                          Text(_flat(c["text"])), Text(why))
         console.print(table, soft_wrap=False)
     for title, items in (("B added (sentences of B not aligned to A)", result["added"]),
                          ("B dropped (sentences of A not aligned by B)", result["dropped"])):

@@ -74,6 +74,9 @@ CREATE TABLE IF NOT EXISTS derivations (
 CREATE INDEX IF NOT EXISTS derivations_source ON derivations(source_id);
 CREATE TABLE IF NOT EXISTS attributions (
     article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
+CREATE TABLE IF NOT EXISTS claims (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
+CREATE TABLE IF NOT EXISTS claim_checks (article_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
 """
 
 
@@ -336,6 +339,48 @@ class Store:
         for (r,) in rows:
             yield json.loads(r)
 
+    # -- claims -------------------------------------------------------------------------
+    def put_claims(self, article_id: str, records: list[dict[str, Any]], signature: str) -> None:
+        """Replace an article's claims, and remember what they were checked against."""
+        self._begin()
+        self.db.execute("DELETE FROM claims WHERE article_id=?", (article_id,))
+        self.db.executemany("INSERT INTO claims(article_id, idx, record) VALUES (?,?,?)",
+                            [(article_id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(records)])
+        self.db.execute("INSERT OR REPLACE INTO claim_checks(article_id, signature) VALUES (?,?)",
+                        (article_id, signature))
+        self._maybe_commit()
+
+    def claim_signatures(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT article_id, signature FROM claim_checks"))
+
+    def claims_for(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's claims.jsonl records, in text order."""
+        return [json.loads(r) for (r,) in self.db.execute(
+            "SELECT record FROM claims WHERE article_id=? ORDER BY idx", (article_id,))]
+
+    def iter_claims(self) -> Iterator[dict[str, Any]]:
+        """Every claim, article by article in input order."""
+        rows = self.db.execute("SELECT c.record FROM articles a JOIN claims c ON c.article_id = a.id "
+                               "ORDER BY a.seq, c.idx")
+        for (r,) in rows:
+            yield json.loads(r)
+
+    def story_members(self, story_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT article_id FROM story_members WHERE story_id=? ORDER BY arrival", (story_id,))]
+
+    def derivation_partners(self, article_id: str) -> list[tuple[str, float, bool]]:
+        """The articles judged against this one for provenance: (id, score, derived), best first."""
+        rows = self.db.execute(
+            "SELECT source_id, MAX(score, reverse_score), derived FROM derivations WHERE derived_id=? UNION ALL "
+            "SELECT derived_id, MAX(score, reverse_score), derived FROM derivations WHERE source_id=?",
+            (article_id, article_id)).fetchall()
+        return sorted(((r[0], float(r[1] or 0.0), bool(r[2])) for r in rows), key=lambda r: -r[1])
+
+    def document_vector(self, article_id: str) -> bytes | None:
+        row = self.db.execute("SELECT vector FROM provenance_docs WHERE article_id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
     def reset_stories(self) -> None:
         """Forget every story (the clusterer state could not be read)."""
         self._begin()
@@ -371,7 +416,8 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------
     def count(self, table: str) -> int:
-        assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories", "attributions")
+        assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories", "attributions",
+                         "claims")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:

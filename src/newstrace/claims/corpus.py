@@ -1,0 +1,381 @@
+"""Each article's claims checked against the other articles of the corpus (issue 6).
+
+For an article A:
+
+1. **claims**: `extract.extract_claims` over A's stored sentences and attributions;
+2. **candidates**: the articles provenance judged against A (derivation candidates, best
+   first), then the other members of A's story, nearest first by document vector; at most
+   `CANDIDATES`;
+3. **evidence**: every candidate's sentences (artefacts left out) in one BM25 index (bm25s)
+   and one matrix of MiniLM vectors (stored by provenance; embedded here when missing), so
+   each claim ranks every candidate sentence at once by cosine plus scaled BM25; the
+   `JUDGED` candidates whose best sentence ranks highest are judged in full
+   (`support.judge`: the support model over similarity, entailment, word, name and number
+   recall, negation);
+4. **status**: `supported` when one judged article supports it; `contradicted` when an
+   article denies it (its evidence sentence is denied in that article, "X denied the
+   reports", or a denial there says the same as the claim), or, with no support, when the
+   closest sentence says nearly the same with the other negation or another figure;
+   `unsupported` otherwise, with the names, figures and cited sources no other article has.
+
+Which articles a check used is kept as a signature (their ids and content hashes): a later
+run re-checks an article only when its candidates changed (a new article joined its story),
+and an interrupted pass resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newstrace.claims.extract import Claim, extract_claims
+from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, claim_vector, index_words, judge, model,
+                                      name_found, tokens)
+from newstrace.store import Store
+
+CANDIDATES = 24  # other articles a claim may be checked against
+JUDGED = 4  # of those, how many are judged in full for each claim
+EVIDENCE = 4  # evidence entries kept per claim (the best sentence of each judged article)
+MEMBERS_RANKED = 300  # larger stories: members nearest in arrival instead of by vector
+DENIAL_COSINE = 0.6  # a claim this close to what an article's denial denies is contradicted by it
+SOURCE_CACHE = 256
+CHECK_VERSION = "claims-1"
+
+
+@dataclass(slots=True)
+class Source:
+    """One stored article, ready to be claimed from and to serve as evidence."""
+
+    id: str
+    outlet: str | None
+    published: str | None
+    text: Text
+    claims: list[Claim]
+    claim_vectors: np.ndarray
+    low: str = ""
+    name_set: set[str] = field(default_factory=set)
+    # sentence index -> (the denial claim, who denied) for sentences a denial in this article refers to
+    denied: dict[int, tuple[Claim, str]] = field(default_factory=dict)
+    # denials that say what they deny: (claim, who denied, vector of what is denied)
+    denials: list[tuple[Claim, str, np.ndarray]] = field(default_factory=list)
+
+
+def _fmt_number(n: dict[str, Any]) -> str:
+    return str(n.get("text") or n.get("value"))
+
+
+class Checker:
+    """Checks articles' claims against their candidates, reading everything from the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.sources: OrderedDict[str, Source | None] = OrderedDict()
+        self.hashes: dict[str, str] = {}
+        self.model = model()
+
+    # -- candidates and signatures -----------------------------------------------------------
+    def load_hashes(self) -> None:
+        self.hashes = dict(self.store.db.execute("SELECT id, content_hash FROM articles"))
+
+    def candidates(self, article_id: str) -> list[str]:
+        """Derivation candidates first (best first), then story members nearest first."""
+        out: list[str] = []
+        seen = {article_id}
+        for other, _score, _derived in self.store.derivation_partners(article_id):
+            if other not in seen:
+                seen.add(other)
+                out.append(other)
+        story = self.store.story_of(article_id)
+        if story is not None and len(out) < CANDIDATES:
+            members = [m for m in self.store.story_members(story) if m not in seen]
+            out += self._nearest(article_id, members)[: CANDIDATES - len(out)]
+        return out[:CANDIDATES]
+
+    def _nearest(self, article_id: str, members: list[str]) -> list[str]:
+        if len(members) > MEMBERS_RANKED:  # by closeness in arrival (the list is in arrival order)
+            return members[-MEMBERS_RANKED:][::-1]
+        mine = self.store.document_vector(article_id)
+        if mine is None:
+            return members
+        v = np.frombuffer(mine, dtype=np.float16).astype(np.float32)
+        scored = []
+        for m in members:
+            other = self.store.document_vector(m)
+            cos = float(np.frombuffer(other, dtype=np.float16).astype(np.float32) @ v) if other else -1.0
+            scored.append((cos, m))
+        return [m for _, m in sorted(scored, key=lambda x: -x[0])]
+
+    def signature(self, article_id: str, candidates: Iterable[str]) -> str:
+        h = hashlib.sha1(CHECK_VERSION.encode())
+        h.update(f"{self.model.threshold}|{article_id}|{self.hashes.get(article_id)}".encode())
+        for c in sorted(candidates):
+            h.update(f"|{c}:{self.hashes.get(c)}".encode())
+        return h.hexdigest()[:20]
+
+    # -- sources -----------------------------------------------------------------------------
+    def source(self, article_id: str) -> Source | None:
+        if article_id in self.sources:
+            self.sources.move_to_end(article_id)
+            return self.sources[article_id]
+        src = self._load(article_id)
+        self.sources[article_id] = src
+        if len(self.sources) > SOURCE_CACHE:
+            self.sources.popitem(last=False)
+        return src
+
+    def _load(self, article_id: str) -> Source | None:
+        row = self.store.db.execute("SELECT text, language, source, published FROM articles WHERE id=?",
+                                    (article_id,)).fetchone()
+        if row is None or row[1] not in (None, "en"):
+            return None  # gone, or not English: the support model reads English
+        text, _lang, outlet, published = row
+        return build_source(article_id, text, outlet, published, self.store.sentences_for(article_id),
+                            self.store.attributions_for(article_id), self.store.sentence_vectors(article_id))
+
+    # -- checking    # -- checking ----------------------------------------------------------------------------
+    def check(self, article_id: str, candidates: list[str]) -> list[dict[str, Any]]:
+        """The claims.jsonl records of one article, checked against `candidates`."""
+        me = self.source(article_id)
+        if me is None:
+            return []
+        return check_source(me, [s for s in (self.source(c) for c in candidates) if s is not None])
+
+
+def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
+    """The claims.jsonl records of `me`'s claims, checked against the `others`."""
+    if not me.claims:
+        return []
+    threshold = model().threshold
+    cands = [s for s in others if len(s.text.sentences) and s.id != me.id]
+    own_denials = {t: (c, (c.attribution or {}).get("source") or "a source")
+                   for c in me.claims for t in c.denies}
+    if not cands:
+        return [_record(c, "unsupported", 0.0, [], ["no other article in the corpus tells this story"],
+                             own_denials, 0) for c in me.claims]
+    offsets = np.cumsum([0] + [len(s.text.sentences) for s in cands])
+    vectors = np.vstack([s.text.vectors for s in cands])
+    cos_all = me.claim_vectors @ vectors.T
+    import bm25s
+
+    index = bm25s.BM25()
+    index.index([index_words(ws) for s in cands for ws in s.text.sentence_words], show_progress=False)
+    out = []
+    for i, claim in enumerate(me.claims):
+        ct = _claim_text(claim, me.claim_vectors[i])
+        q = bm25_query(ct)
+        bm = np.zeros(int(offsets[-1]), dtype=np.float32)
+        if q:
+            try:
+                bm = np.asarray(index.get_scores(q), dtype=np.float32)
+            except Exception:  # noqa: BLE001 - words the index never saw
+                pass
+        top = float(bm.max()) if len(bm) else 0.0
+        rank = cos_all[i] + (0.5 * bm / top if top > 0 else 0.0)
+        best = [float(rank[offsets[j]:offsets[j + 1]].max()) for j in range(len(cands))]
+        judged = []
+        for j in np.argsort(best)[::-1][:JUDGED]:
+            s = cands[int(j)]
+            sl = slice(int(offsets[j]), int(offsets[j + 1]))
+            judged.append((s, judge(s.text, ct, cos=cos_all[i][sl], bm=bm[sl])))
+        out.append(_decide(claim, me.claim_vectors[i], judged, cands, own_denials, threshold))
+    return out
+
+
+def _decide(claim: Claim, vec: np.ndarray, judged: list[tuple[Source, Any]], cands: list[Source],
+            own_denials: dict[str, tuple[Claim, str]], threshold: float) -> dict[str, Any]:
+    judged.sort(key=lambda x: -x[1].score)
+    score = judged[0][1].score if judged else 0.0
+    reasons: list[str] = []
+    evidence = []
+    denied_by: list[str] = []
+    supporters = []
+    contradictors = []
+    for s, j in judged:
+        if not j.evidence:
+            continue
+        ev = j.evidence[0]
+        stance = "supports" if j.status == "supported" else "contradicts" if j.status == "contradicted" else "neither"
+        idx = next((k for k, (a, _b) in enumerate(s.text.sentences) if a == ev.start), None)
+        if idx is not None and idx in s.denied and j.status == "supported":
+            d, who = s.denied[idx]
+            denied_by.append(f"{_outlet(s)} reports it and that {who} denied it")
+            stance = "denied"
+        if stance == "supports":
+            supporters.append(s)
+        elif stance == "contradicts":
+            contradictors.append(s)
+        evidence.append({"article_id": s.id, "outlet": s.outlet, "start": ev.start, "end": ev.end,
+                         "text": ev.text, "similarity": round(ev.similarity, 4), "score": round(j.score, 4),
+                         "stance": stance})
+    for s in cands:
+        for d, who, dv in s.denials:
+            if float(dv @ vec) >= DENIAL_COSINE:
+                denied_by.append(f"{who} denied it ({_outlet(s)}: “{d.text[:120]}”)")
+                evidence.append({"article_id": s.id, "outlet": s.outlet, "start": d.start, "end": d.end,
+                                 "text": d.text, "similarity": round(float(dv @ vec), 4), "score": 0.0,
+                                 "stance": "denied"})
+    evidence = evidence[:EVIDENCE + 1]
+    if denied_by:
+        status = "contradicted"
+        reasons += denied_by
+    elif supporters:
+        status = "supported"
+        reasons.append(f"supported by {len(supporters)} of the {len(judged)} closest articles: "
+                       + ", ".join(sorted({_outlet(s) for s in supporters})))
+    elif contradictors:
+        status = "contradicted"
+        reasons.append("the closest sentence in " + ", ".join(sorted({_outlet(s) for s in contradictors}))
+                       + " says nearly the same with the other negation or another figure")
+    else:
+        status = "unsupported"
+        reasons.append(f"no support in the {len(cands)} articles of its story and provenance candidates")
+    if status != "supported":
+        reasons += _missing(claim, cands)
+    if evidence:
+        reasons.append(f"closest sentence elsewhere: similarity {evidence[0]['similarity']:.2f} "
+                       f"({evidence[0]['outlet'] or evidence[0]['article_id']})")
+    return _record(claim, status, score if status != "contradicted" or not denied_by else min(score, 0.5 * threshold),
+                        evidence, reasons, own_denials, len(cands))
+
+
+def _record(claim: Claim, status: str, score: float, evidence: list[dict[str, Any]], reasons: list[str],
+            own_denials: dict[str, tuple[Claim, str]], checked: int) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "id": claim.id, "article_id": claim.article_id, "sentence_id": claim.sentence_id,
+        "start": claim.start, "end": claim.end, "text": claim.text, "status": status,
+        "score": round(float(score), 4), "checkworthiness": claim.checkworthiness,
+        "evidence": evidence, "reasons": reasons, "checked_against": checked,
+        "entities": [{k: e[k] for k in ("start", "end", "text", "label")} for e in claim.entities],
+        "numbers": [{k: n.get(k) for k in ("start", "end", "text", "value")} for n in claim.numbers],
+        "attribution": claim.attribution,
+        "denial": ({"denies": claim.denies, "content": claim.denial_content}
+                   if claim.denies or claim.denial_content else None),
+        "denied_in_article": None,
+    }
+    if claim.id in own_denials:
+        d, who = own_denials[claim.id]
+        rec["denied_in_article"] = {"claim_id": d.id, "by": who}
+        rec["reasons"] = rec["reasons"] + [f"the article itself reports that {who} denied it"]
+    return rec
+
+
+def build_source(article_id: str, text: str, outlet: str | None, published: str | None,
+                 sentences: list[dict[str, Any]], attributions: list[dict[str, Any]],
+                 vectors: bytes | np.ndarray | None = None) -> Source:
+    """A Source from an article's text, its sentences (sentences.jsonl shape, with entities and
+    numbers), its attributions and, when known, its non-artefact sentences' vectors (float16
+    bytes as provenance stores them, or an array); missing vectors are embedded here."""
+    body = [s for s in sentences if not s["artefact"]]
+    vecs = _vectors(body, vectors)
+    names = [e["text"].lower() for s in body for e in s["entities"] if e["label"] in NAME_LABELS]
+    numbers = [float(n["value"]) for s in body for n in s["numbers"]]
+    t = Text(text, [(s["start"], s["end"]) for s in body], names, numbers, tokens(" ".join(s["text"] for s in body)),
+             vectors=vecs, sentence_words=[tokens(s["text"]) for s in body])
+    claims = extract_claims(article_id, text, sentences, attributions)
+    src = Source(article_id, outlet, published, t, claims, _claim_vectors(claims, body, vecs),
+                 low=text.lower(), name_set=set(names))
+    _denials(src)
+    return src
+
+
+def _vectors(body: list[dict[str, Any]], given: bytes | np.ndarray | None) -> np.ndarray:
+    if isinstance(given, np.ndarray) and given.shape == (len(body), 384):
+        return given.astype(np.float32)
+    if isinstance(given, bytes):
+        v = np.frombuffer(given, dtype=np.float16).astype(np.float32)
+        if len(body) and v.size == len(body) * 384:
+            return v.reshape(len(body), 384)
+    from newstrace.language.embed import embed
+
+    return embed([s["text"] for s in body]) if body else np.zeros((0, 384), dtype=np.float32)
+
+
+def _claim_vectors(claims: list[Claim], body: list[dict[str, Any]], vecs: np.ndarray) -> np.ndarray:
+    """A claim that is a whole sentence takes its sentence's vector; pieces are embedded."""
+    row = {(s["start"], s["end"]): i for i, s in enumerate(body)}
+    out = np.zeros((len(claims), 384), dtype=np.float32)
+    todo = []
+    for i, c in enumerate(claims):
+        j = row.get((c.start, c.end))
+        if j is not None and j < len(vecs):
+            out[i] = vecs[j]
+        else:
+            todo.append(i)
+    if todo:
+        from newstrace.language.embed import embed
+
+        out[todo] = embed([claims[i].text for i in todo])
+    return out
+
+
+def _denials(src: Source) -> None:
+    """Which sentences a denial in the article refers to, and what explicit denials deny."""
+    by_id = {c.id: c for c in src.claims}
+    for c in src.claims:
+        who = (c.attribution or {}).get("source") or "a source"
+        for target in c.denies:
+            t = by_id.get(target)
+            if t is None:
+                continue
+            for i, (s, e) in enumerate(src.text.sentences):
+                if s < t.end and e > t.start:
+                    src.denied[i] = (c, who)
+    contents = [(c, c.denial_content) for c in src.claims if c.denial_content]
+    if contents:
+        from newstrace.language.embed import embed
+
+        for (c, _), v in zip(contents, embed([text for _, text in contents])):
+            src.denials.append((c, (c.attribution or {}).get("source") or "a source", v))
+
+
+def _outlet(s: Source) -> str:
+    return s.outlet or s.id
+
+
+def _claim_text(claim: Claim, vec: np.ndarray) -> Text:
+    words = tokens(claim.text)
+    return Text(claim.text, [(0, len(claim.text))], claim.names, claim.values, words,
+                vectors=vec[None, :], sentence_words=[words])
+
+
+def _bare(name: str) -> str:
+    x = name.lower().strip()
+    return x[4:] if x.startswith("the ") else x
+
+
+def _same_outlet(a: str, b: str) -> bool:
+    return _bare(a) == _bare(b)
+
+
+def _missing(claim: Claim, cands: list[Source]) -> list[str]:
+    """What the claim has that no candidate has: names, figures, the sources it cites."""
+    out = []
+    names = sorted({e["text"] for e in claim.entities if e["label"] in NAME_LABELS
+                    and not any(name_found(e["text"].lower(), s.low, s.name_set) for s in cands)})
+    if names:
+        out.append("no other article names " + ", ".join(names[:6]))
+    named = {_bare(n) for n in names}
+    figures = [_fmt_number(n) for n in claim.numbers
+               if not any(abs(float(n["value"]) - v) <= 1e-9 * max(1.0, abs(v)) for s in cands for v in s.text.numbers)]
+    if figures:
+        out.append("no other article has the figure " + ", ".join(f"“{f}”" for f in figures[:6]))
+    a = claim.attribution
+    if a:
+        who = a.get("source") if a.get("source_kind") not in ("anonymous", "unknown", None) else None
+        if who and _bare(who) not in named and not any(name_found(who.lower(), s.low, s.name_set) for s in cands):
+            out.append(f"it cites {who}, whom no other article cites")
+        outlets = [v.get("name") or v.get("text") for v in a.get("via") or []]
+        if a.get("source_kind") == "outlet" and a.get("source"):
+            outlets.append(a["source"])
+        for outlet in filter(None, outlets):  # the whole name ("Post" alone is not the Jerusalem Post)
+            own = [s for s in cands if s.outlet and _same_outlet(s.outlet, outlet)]
+            if own:
+                out.append(f"it is attributed to {outlet}, whose own article here does not say it")
+            elif not any(outlet.lower() in s.low for s in cands):
+                out.append(f"it cites {outlet}, which no other article cites")
+    return out

@@ -122,3 +122,28 @@ def test_seed_rewrite_additions_are_unsupported_with_reasons(shared_dir):
         j = judge(source, claim)
         assert j.status == "unsupported", (claim, j.score)
         assert any(reason in r for r in j.reasons), (claim, j.reasons)
+
+
+def test_seed_claims_across_the_corpus(shared_dir, tmp_path):
+    """Issue 6 through `analyze`: 004's additions are unsupported with their reason; 000's
+    "The Iranian Defense Ministry has denied the reports" is a denial of the report before it
+    (the New York Times' report on air defence systems)."""
+    from newstrace.runner import AnalyzeOptions, analyze
+
+    out = tmp_path / "out"
+    analyze([str(shared_dir / "seeds")], out, AnalyzeOptions(jobs=1, report=False))
+    claims = read_jsonl(out / "claims.jsonl")
+    by_id = {c["id"]: c for c in claims}
+    rewrite = [c for c in claims if c["article_id"].startswith("004_")]
+    for marker, reason in [("Koffler", "Rebekah Koffler"), ("1.2 million", "1.2 million"),
+                           ("Guardian", "Guardian"), ("United Nations", "United Nations"),
+                           ("Safadi", "Ayman Safadi"), ("Jerusalem Post", "Jerusalem Post")]:
+        claim = next(c for c in rewrite if marker in c["text"])
+        assert claim["status"] == "unsupported", (marker, claim["score"], claim["reasons"])
+        assert any(reason in r for r in claim["reasons"]), (marker, claim["reasons"])
+    denial = next(c for c in claims if c["text"].startswith("The Iranian Defense Ministry has denied"))
+    assert denial["denial"] and len(denial["denial"]["denies"]) == 1
+    denied = by_id[denial["denial"]["denies"][0]]
+    assert "air defense systems" in denied["text"]
+    assert denied["attribution"]["source"] == "New York Times"
+    assert denied["denied_in_article"]["claim_id"] == denial["id"]

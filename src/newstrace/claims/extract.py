@@ -217,6 +217,12 @@ def extract_claims(article_id: str, text: str, sentences: list[dict[str, Any]],
     seen: set[str] = set()
     for sent in sentences:
         if sent.get("artefact"):
+            # "According to the New York Times:" before an embed the page lost: the frame
+            # still speaks for the claim before it
+            frame = _attribution_for(attributions, sent["start"], sent["end"])
+            if (frame is not None and not frame.get("denial") and out and out[-1].attribution is None
+                    and _frame_only(text, sent["start"], sent["end"], frame)):
+                out[-1].attribution = _attribution_json(frame) | {"detached": True}
             continue
         s0, e0 = sent["start"], sent["end"]
         for s, e in pieces(s0, e0, text[s0:e0]):

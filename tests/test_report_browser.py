@@ -233,3 +233,69 @@ def test_reference_to_an_article_without_a_section(browser, tmp_path):
         view.check_clean()
     finally:
         view.close()
+
+
+def test_claims_in_a_browser(browser, tmp_path):
+    """Claims coloured in the text; a claim's line opens to its details (also from its tag in
+    the text); a reference to an article the page does not have becomes text; the story's
+    claim matrix is drawn."""
+    try:
+        from tests.test_report_claims import _ev, _records, I3
+        from tests.test_report_claims import build as build_claims
+    except ImportError:  # tests/ not a package
+        from test_report_claims import _ev, _records, I3
+        from test_report_claims import build as build_claims
+    from newstrace.report.claims import claim_anchor
+    from newstrace.report.render import story_anchor
+
+    records = _records()
+    records["isle-1"][2]["evidence"] = [dict(_ev("isle-1", I3, "neither"), article_id="ghost-9", outlet=None)]
+    build_claims(tmp_path, records)
+    view = Opened(browser, tmp_path / "report.html", 1280)
+    page = view.page
+    expect = sync_api.expect
+    try:
+        tide = page.locator(f"#{anchor_id('tide-1')}")
+        # each status its own tint, and a tag with its letter before the claim
+        tints = {cls: tide.locator(f".atext .{cls}").first.evaluate("el => getComputedStyle(el).backgroundImage")
+                 for cls in ("cl-supported", "cl-unsupported")}
+        assert all("linear-gradient" in v for v in tints.values()) and len(set(tints.values())) == 2
+        expect(tide.locator(".atext a.mk-tag")).to_have_text(["S1", "S2", "U3"])
+        # a claim's details are closed until its line is clicked
+        third = page.locator(f"#{claim_anchor('tide-1', 3)}")
+        body = third.locator(".cl-body")
+        expect(body).to_be_hidden()
+        third.locator("summary").click()
+        expect(body).to_be_visible()
+        expect(body).to_contain_text("no other article gives the figure 3 million")
+        expect(body.locator("table.cl-ev a.cl-src")).to_have_attribute("href", f"#{anchor_id('isle-1')}")
+        # the tag in the text opens its claim's details
+        tide.locator(".atext a.mk-tag", has_text="S1").click()
+        first = page.locator(f"#{claim_anchor('tide-1', 1)}")
+        expect(first.locator(".cl-body")).to_be_visible()
+        assert first.evaluate("el => el.open") is True
+        # the pointer on a claim's line lights that claim in the text
+        tide.locator(".cl-list [data-claim='2'] > details > summary").hover()
+        lit = tide.locator(".atext [data-claim~='2']").count()
+        assert lit > 0
+        expect(tide.locator(".atext .cl-on")).to_have_count(lit)
+        # evidence from an article the page does not have is named, not linked
+        mayor = page.locator(f"#{claim_anchor('isle-1', 3)}")
+        mayor.locator("summary").click()
+        expect(mayor.locator(".cl-body")).to_contain_text("ghost-9 (not detailed in this report)")
+        expect(mayor.locator("a.cl-src")).to_have_count(0)
+        # the story's claim matrix: five rows over three articles, ✓ with a status, ✗, first
+        matrix = page.locator(f"#{story_anchor('story-ferry')} table.mx")
+        expect(matrix).to_be_visible()
+        expect(matrix.locator("thead th.mx-col")).to_have_count(3)
+        expect(matrix.locator("tbody tr")).to_have_count(5)
+        expect(matrix.locator("td.mx-first")).to_have_count(5)
+        row = matrix.locator("tbody tr").first
+        expect(row.locator("td.mx-cell").nth(0)).to_contain_text("✓S")
+        expect(row.locator("td.mx-no")).to_have_text("✗")
+        box = matrix.bounding_box()
+        assert box["width"] > 400 and box["height"] > 150
+        assert "<script>" in matrix.locator("thead").evaluate("el => el.textContent")
+        view.check_clean()
+    finally:
+        view.close()

@@ -21,8 +21,15 @@ table under it, and get a section of their own: totals, a table per outlet and, 
 story, who said what grouped by speaker (see `attributions.py`). Only counts and short rows
 are kept while the articles stream past.
 
-Later analyses (claims, events) have reserved, empty blocks in `templates/report.html.j2`;
-see `RESERVED_SECTIONS`.
+Claims (`claims_for=`, giving an article's records as in claims.jsonl) are coloured by status
+(supported, unsupported, contradicted) over each detailed article's text, with a list under it
+whose lines open to each claim's reasons, attribution and evidence; the page gets a claims
+section (totals, per outlet, the unsupported claims most worth checking, the contradicted
+ones) and each listed story of two articles or more a claim matrix, claims x articles (see
+`claims.py`). Only counts, short rows and the matrices' bounded claims are kept.
+
+Later analyses (events) have reserved, empty blocks in `templates/report.html.j2`; see
+`RESERVED_SECTIONS`.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ from markupsafe import Markup
 
 from newstrace.report import render
 from newstrace.report.attributions import Attributions
+from newstrace.report.claims import LETTERS as CLAIM_LETTERS
+from newstrace.report.claims import Claims
 from newstrace.report.provenance import Provenance
 
 __all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
@@ -66,7 +75,7 @@ STORIES_OPEN = 10
 UNDATED_SHOWN = 12
 MEMBERS_SHOWN = 25
 # Sections a later version will add; the template has an empty block for each, not rendered.
-RESERVED_SECTIONS = ("claims", "events")
+RESERVED_SECTIONS = ("events",)
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parent / "static"
@@ -85,13 +94,15 @@ def _env() -> Environment:
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else ("" if n is None else n)
     env.filters["seconds"] = _format_seconds
     env.filters["percent"] = render.percent
+    env.filters["claim_letter"] = lambda status: CLAIM_LETTERS.get(status, "?")
     return env
 
 
 def write_report(path: Path, *, run: dict, articles: Iterable[dict],
                  sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000,
                  stories: list[dict] | None = None, derivations: list[dict] | None = None,
-                 attributions_for: Callable[[str], list[dict]] | None = None) -> None:
+                 attributions_for: Callable[[str], list[dict]] | None = None,
+                 claims_for: Callable[[str], list[dict]] | None = None) -> None:
     """Write the HTML report of a run to `path` (replaced atomically when done).
 
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
@@ -105,6 +116,10 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     attributions.jsonl, in text order); it is called once for every article. Given, the
     detailed articles show their attributions and the page has an attributions section;
     None (not analysed) leaves both out.
+    `claims_for(article_id)` gives an article's claim records (as in claims.jsonl, in text
+    order); it is called once for every article. Given, the detailed articles show their
+    claims, the page has a claims section and the listed stories of two articles or more a
+    claim matrix; None (not analysed) leaves them all out.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,12 +128,13 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     page = env.get_template("report.html.j2")
     listed = _Stories(stories)
     tally = _Tally(max(0, int(detail_limit)), listed, Provenance(derivations),
-                   Attributions(listed.listed, enabled=attributions_for is not None))
+                   Attributions(listed.listed, enabled=attributions_for is not None),
+                   Claims(listed.listed, enabled=claims_for is not None))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=str(path.parent)) as spool:
             prev: dict | None = None
-            for view, nxt in _with_next(tally.views(articles, sentences_for, attributions_for)):
+            for view, nxt in _with_next(tally.views(articles, sentences_for, attributions_for, claims_for)):
                 for chunk in section.generate(a=view, prev=prev, next=nxt):
                     spool.write(chunk)
                 prev = view
@@ -158,11 +174,13 @@ class _Tally:
     of the detailed articles (yielded one at a time)."""
 
     def __init__(self, detail_limit: int, stories: _Stories | None = None,
-                 provenance: Provenance | None = None, attributions: Attributions | None = None) -> None:
+                 provenance: Provenance | None = None, attributions: Attributions | None = None,
+                 claims: Claims | None = None) -> None:
         self.detail_limit = detail_limit
         self.stories = stories if stories is not None else _Stories(None)
         self.provenance = provenance if provenance is not None else Provenance(None)
         self.attributions = attributions if attributions is not None else Attributions(enabled=False)
+        self.claims = claims if claims is not None else Claims(enabled=False)
         self.count = 0
         self.detailed = 0
         self.sentences = 0
@@ -181,14 +199,16 @@ class _Tally:
         self.nav: list[dict] = []
 
     def views(self, articles: Iterable[dict], sentences_for: Callable[[str], list[dict]],
-              attributions_for: Callable[[str], list[dict]] | None = None) -> Iterator[dict]:
+              attributions_for: Callable[[str], list[dict]] | None = None,
+              claims_for: Callable[[str], list[dict]] | None = None) -> Iterator[dict]:
         for article in articles:
-            view = self._take(article, sentences_for, attributions_for)
+            view = self._take(article, sentences_for, attributions_for, claims_for)
             if view is not None:
                 yield view
 
     def _take(self, a: dict, sentences_for: Callable[[str], list[dict]],
-              attributions_for: Callable[[str], list[dict]] | None = None) -> dict | None:
+              attributions_for: Callable[[str], list[dict]] | None = None,
+              claims_for: Callable[[str], list[dict]] | None = None) -> dict | None:
         self.count += 1
         number = self.count
         aid = str(a.get("id"))
@@ -208,6 +228,12 @@ class _Tally:
         if attributions_for is not None and self.attributions.enabled:
             att_views, att_marks, att_rows = self.attributions.take(
                 a, attributions_for(aid), detailed=detailed)
+        cl_marks: list = []
+        cl_view: dict | None = None
+        cl_statuses: set[str] = set()
+        if claims_for is not None and self.claims.enabled:
+            cl_marks, cl_view, cl_statuses = self.claims.take(
+                a, claims_for(aid), detailed=detailed, resolve=self._section_of)
 
         self.languages[language or "unknown"] += 1
         self.sources[source or "unknown"] += 1
@@ -250,6 +276,9 @@ class _Tally:
             search.append("anonymous")
         if any(v["second_hand"] for v in att_views):
             search.append("second-hand")
+        if cl_statuses:
+            search.append("claims")
+        search += [f"{s}-claims" for s in ("unsupported", "contradicted") if s in cl_statuses]
         if dup:
             search.append("duplicate")
         if english is False:
@@ -286,12 +315,27 @@ class _Tally:
             "labels": sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])),
             "paragraphs": render.render_text(a.get("text") or "", sentences=sentences,
                                              artefacts=artefacts, title_span=a.get("title_span"),
-                                             marks=att_marks),
+                                             marks=att_marks + cl_marks),
             # None: attributions were not analysed (nothing is shown); else the table's rows
             "attributions": att_rows,
             "att_anonymous": sum(1 for v in att_views if v["anonymous"]),
             "att_second_hand": sum(1 for v in att_views if v["second_hand"]),
+            # None: claims were not analysed (nothing is shown); else the claims list's variables
+            "claims": None if cl_view is None else cl_view["claims"],
+            "claims_total": cl_view["claims_total"] if cl_view else 0,
+            "claims_more": cl_view["claims_more"] if cl_view else 0,
+            "claim_counts": cl_view["claim_counts"] if cl_view else [],
         }
+
+    def _section_of(self, article_id: str) -> tuple[str | None, bool]:
+        """Where an article's section is, as far as known while the stream passes: (href,
+        pending). Pending: not seen yet but it may still get a section (the page's script
+        unlinks the reference if it does not)."""
+        if article_id in self.seen:
+            return (f"#{render.anchor_id(article_id)}" if self.seen[article_id] else None), False
+        if self.count >= self.detail_limit or self.count >= INDEX_LIMIT:
+            return None, False  # every article still to come is past the detail limit
+        return f"#{render.anchor_id(article_id)}", True
 
     def context(self, run: dict) -> dict[str, Any]:
         for row in self.rows:
@@ -358,6 +402,7 @@ class _Tally:
             **self.stories.context(self.seen, self.titles),
             **self.provenance.context(self.seen),
             **self.attributions.context(self.seen),
+            **self.claims.context(self.seen),
         }
 
 

@@ -6,8 +6,9 @@ may contain entities, a MONEY entity may coincide with a number, a sentence may 
 artefact). Rather than nesting HTML elements, which only works for properly nested ranges,
 the text is cut at every span boundary; each resulting piece carries all spans covering it.
 The template then draws every piece as one flat `<span>` with the classes of those spans.
-Further layers (the source, cue and content of attributions) come in as `Mark` spans: each
-adds its CSS class to the pieces it covers, so they overlap and nest like everything else.
+Further layers (the source, cue and content of attributions; claims coloured by status) come
+in as `Mark` spans: each adds its CSS class to the pieces it covers, so they overlap and nest
+like everything else.
 
 Nothing here produces HTML: escaping is left to the (autoescaping) template.
 """
@@ -70,11 +71,17 @@ class Mark:
     piece, `<cls>-s` on its first and `<cls>-e` on its last drawn piece, and `<cls>-nest` on
     pieces that two or more marks of that class cover. `tip` is a tooltip line; `group` (a
     positive number, e.g. an attribution's number in its article) is listed in the pieces'
-    `groups`, so that all the pieces of one group can be found."""
+    `groups` when `attr` is "att" (drawn as `data-att`), else in their `data` under `attr`
+    (drawn as `data-<attr>`, e.g. `data-claim`), so that all the pieces of one group can be
+    found. A `label` (e.g. "U2") is a small tag drawn before the mark's first piece, linking
+    to the fragment `href` when one is given."""
 
     cls: str
     tip: str = ""
     group: int | None = None
+    attr: str = "att"
+    label: str = ""
+    href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +103,14 @@ class Piece:
     sentence: int | None = None
     tags: tuple[tuple[str, str], ...] = ()  # artefact tags (css class, name) drawn before it
     mark: bool = False  # a sentence starts here, mid-line: a faint boundary mark before it
-    groups: tuple[int, ...] = ()  # groups of the `Mark`s covering it
+    groups: tuple[int, ...] = ()  # groups of the `Mark`s covering it (attr "att")
+    data: tuple[tuple[str, str], ...] = ()  # (attr, groups joined by spaces) of other marks
+    labels: tuple[Mark, ...] = ()  # marks starting here that have a label, drawn before it
 
     @property
     def plain(self) -> bool:
         return not (self.classes or self.tip or self.sentence is not None or self.tags or self.mark
-                    or self.groups)
+                    or self.groups or self.data or self.labels)
 
 
 def split_spans(length: int, spans: Iterable[Span], cuts: Iterable[int] = ()) -> list[Segment]:
@@ -291,6 +300,8 @@ def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequenc
         tips: list[str] = []
         tags: list[tuple[str, str]] = []
         groups: list[int] = []
+        data: dict[str, list[str]] = {}  # data attribute -> groups of other marks
+        labels: list[Mark] = []
         layers: dict[str, int] = {}  # mark class -> how many marks of it cover the piece
         sentence: int | None = None
         mark = False
@@ -326,7 +337,12 @@ def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequenc
                 if s.data.tip:
                     tips.append(s.data.tip)
                 if s.data.group is not None:
-                    groups.append(s.data.group)
+                    if s.data.attr == "att":
+                        groups.append(s.data.group)
+                    else:
+                        data.setdefault(s.data.attr, []).append(str(s.data.group))
+                if starts_here and s.data.label:
+                    labels.append(s.data)
             elif s.kind == SENTENCE and sentence is None:
                 sentence = s.data
                 if starts_here:
@@ -335,7 +351,8 @@ def render_text(text: str, *, sentences: Sequence[dict] = (), artefacts: Sequenc
         classes += [f"{cls}-nest" for cls, n in layers.items() if n > 1]
         current.append(Piece(text[seg.start:seg.end], " ".join(_dedupe(classes)),
                              "\n".join(_dedupe(tips)), sentence, tuple(tags), mark,
-                             tuple(_dedupe(groups))))
+                             tuple(_dedupe(groups)),
+                             tuple((k, " ".join(_dedupe(v))) for k, v in data.items()), tuple(labels)))
     if current:
         paragraphs.append(current)
     return paragraphs

@@ -145,7 +145,7 @@
     try { openStory(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* malformed hash */ }
   }
   doc.addEventListener("click", function (ev) {
-    var a = ev.target.closest && ev.target.closest('a[href^="#story-"], a[href^="#derivation-"], a[href^="#att-story-"]');
+    var a = ev.target.closest && ev.target.closest('a[href^="#story-"], a[href^="#derivation-"], a[href^="#att-story-"], a[href^="#claim-"]');
     if (a) openStory(a.getAttribute("href").slice(1));
   });
 
@@ -195,6 +195,23 @@
     attRow = row;
     attLit = $$('.atext [data-att~="' + n + '"]', art);
     attLit.forEach(function (p) { p.classList.add("att-on"); });
+  });
+
+  /* ---- claims: a line of an article's claims list under the pointer lights that claim's
+     highlight in the text above (a claim's tag in the text links to, and opens, its line) ---- */
+  var clLit = [], clItem = null;
+  function clUnlight() { clLit.forEach(function (p) { p.classList.remove("cl-on"); }); clLit = []; clItem = null; }
+  doc.addEventListener("mouseover", function (ev) {
+    var item = ev.target.closest && ev.target.closest(".cl-list [data-claim]");
+    if (item === clItem) return;
+    clUnlight();
+    if (!item) return;
+    var art = item.closest(".article");
+    var n = item.getAttribute("data-claim");
+    if (!art || !/^[0-9]+$/.test(n)) return;
+    clItem = item;
+    clLit = $$('.atext [data-claim~="' + n + '"]', art);
+    clLit.forEach(function (p) { p.classList.add("cl-on"); });
   });
 
   window.addEventListener("hashchange", openFromHash);

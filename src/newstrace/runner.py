@@ -57,6 +57,16 @@ class RunResult:
         return self.out_dir / REPORT
 
 
+def _one_blas_thread() -> None:
+    """One BLAS thread in this process (see newstrace/__init__.py), also when the caller
+    imported NumPy before newstrace."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a dependency; the environment variable did it
+        return
+    threadpool_limits(1, user_api="blas")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -72,6 +82,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     the corpus-level passes that follow the stream (checking claims).
     """
     opts = options or AnalyzeOptions()
+    _one_blas_thread()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / DB_NAME)

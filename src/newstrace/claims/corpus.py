@@ -63,6 +63,7 @@ class Source:
     denied: dict[int, tuple[Claim, str]] = field(default_factory=dict)
     # denials that say what they deny: (claim, who denied, vector of what is denied)
     denials: list[tuple[Claim, str, np.ndarray]] = field(default_factory=list)
+    indexed: list[list[str]] = field(default_factory=list)  # each sentence's words as BM25 indexes them
 
 
 def _fmt_number(n: dict[str, Any]) -> str:
@@ -163,7 +164,7 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
     import bm25s
 
     index = bm25s.BM25()
-    index.index([index_words(ws) for s in cands for ws in s.text.sentence_words], show_progress=False)
+    index.index([ws for s in cands for ws in s.indexed], show_progress=False)
     out = []
     for i, claim in enumerate(me.claims):
         ct = _claim_text(claim, me.claim_vectors[i])
@@ -278,7 +279,7 @@ def build_source(article_id: str, text: str, outlet: str | None, published: str 
              vectors=vecs, sentence_words=[tokens(s["text"]) for s in body])
     claims = extract_claims(article_id, text, sentences, attributions)
     src = Source(article_id, outlet, published, t, claims, _claim_vectors(claims, body, vecs),
-                 low=text.lower(), name_set=set(names))
+                 low=text.lower(), name_set=set(names), indexed=[index_words(ws) for ws in t.sentence_words])
     _denials(src)
     return src
 

@@ -25,7 +25,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -148,6 +148,7 @@ def _tokens(text: str) -> list[str]:
     return [w.lower().replace("’", "'").rstrip(".,") for w in _WORD.findall(text)]
 
 
+@lru_cache(maxsize=262144)
 def _stem(word: str) -> str:
     """A light plural/tense stem so "reports" meets "report" and "killed" meets "kill"."""
     for suffix in ("ing", "ed", "es", "s"):

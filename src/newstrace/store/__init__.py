@@ -327,17 +327,25 @@ class Store:
                    "features": json.loads(r[8]), "coverage_derived": r[9], "coverage_source": r[10],
                    "passages": json.loads(r[11]), "found_by": r[12]}
 
-    def attributions_for(self, article_id: str) -> list[dict[str, Any]]:
-        """An article's attributions.jsonl records, in text order."""
+    def _records_of(self, table: str, article_id: str) -> list[dict[str, Any]]:
+        assert table in ("attributions", "claims")
         return [json.loads(r) for (r,) in self.db.execute(
-            "SELECT record FROM attributions WHERE article_id=? ORDER BY idx", (article_id,))]
+            f"SELECT record FROM {table} WHERE article_id=? ORDER BY idx", (article_id,))]
 
-    def iter_attributions(self) -> Iterator[dict[str, Any]]:
-        """Every attribution, article by article in input order."""
-        rows = self.db.execute("SELECT t.record FROM articles a JOIN attributions t ON t.article_id = a.id "
+    def _all_records(self, table: str) -> Iterator[dict[str, Any]]:
+        assert table in ("attributions", "claims")
+        rows = self.db.execute(f"SELECT t.record FROM articles a JOIN {table} t ON t.article_id = a.id "
                                "ORDER BY a.seq, t.idx")
         for (r,) in rows:
             yield json.loads(r)
+
+    def attributions_for(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's attributions.jsonl records, in text order."""
+        return self._records_of("attributions", article_id)
+
+    def iter_attributions(self) -> Iterator[dict[str, Any]]:
+        """Every attribution, article by article in input order."""
+        return self._all_records("attributions")
 
     # -- claims -------------------------------------------------------------------------
     def put_claims(self, article_id: str, records: list[dict[str, Any]], signature: str) -> None:
@@ -355,15 +363,11 @@ class Store:
 
     def claims_for(self, article_id: str) -> list[dict[str, Any]]:
         """An article's claims.jsonl records, in text order."""
-        return [json.loads(r) for (r,) in self.db.execute(
-            "SELECT record FROM claims WHERE article_id=? ORDER BY idx", (article_id,))]
+        return self._records_of("claims", article_id)
 
     def iter_claims(self) -> Iterator[dict[str, Any]]:
         """Every claim, article by article in input order."""
-        rows = self.db.execute("SELECT c.record FROM articles a JOIN claims c ON c.article_id = a.id "
-                               "ORDER BY a.seq, c.idx")
-        for (r,) in rows:
-            yield json.loads(r)
+        return self._all_records("claims")
 
     def story_members(self, story_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(

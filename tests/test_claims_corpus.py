@@ -153,3 +153,22 @@ def test_awkward_articles_give_sensible_claims(tmp_path):
     assert not any("|" in c["text"] for c in by_article["table"])
     assert any("Fish landings" in c["text"] for c in by_article["table"])
     assert any(c["text"].startswith("a grant of 40,000 euros") for c in by_article["list"])
+
+
+def test_a_restatement_is_supported_unless_it_adds_a_person_or_a_figure():
+    from newstrace.provenance.compare import analyse, b_claims
+    from newstrace.records import Article
+
+    a = Article(id="a", text="Ferry crossings to Inishmore were cancelled on Friday. The Morwen Star was held at "
+                             "Pell Point for six hours because of a broken loading ramp, the operator Calder Lines said.")
+    b = Article(id="b", text="A broken loading ramp kept the Morwen Star at Pell Point for six hours, Calder Lines "
+                             "said. A broken loading ramp kept the Morwen Star at Pell Point for nine hours on "
+                             "Friday, engineer Carla Vint told reporters.")
+    analyse([a, b])
+    claims = b_claims(a, b, "a", "b")
+    assert len(claims) == 2
+    restated, padded = claims
+    assert restated["status"] == "supported", restated["reasons"]
+    assert restated["evidence"][0]["article_id"] == "a"
+    assert padded["status"] != "supported", padded["reasons"]
+    assert any("Carla Vint" in r for r in padded["reasons"]) and any("nine" in r for r in padded["reasons"])

@@ -125,7 +125,8 @@ def test_seed_rewrite_additions_are_unsupported_with_reasons(shared_dir):
 
 
 def test_seed_claims_across_the_corpus(shared_dir, tmp_path):
-    """Issue 6 through `analyze`: 004's additions are unsupported with their reason; 000's
+    """Issue 6 through `analyze`: 004's additions are unsupported with their reason, what it
+    restates of 000 is supported; 000's
     "The Iranian Defense Ministry has denied the reports" is a denial of the report before it
     (the New York Times' report on air defence systems)."""
     from newstrace.runner import AnalyzeOptions, analyze
@@ -141,6 +142,13 @@ def test_seed_claims_across_the_corpus(shared_dir, tmp_path):
         claim = next(c for c in rewrite if marker in c["text"])
         assert claim["status"] == "unsupported", (marker, claim["score"], claim["reasons"])
         assert any(reason in r for r in claim["reasons"]), (marker, claim["reasons"])
+    # what 004 restates of 000, reworded, is supported, with 000's sentence as evidence
+    for marker in ("reached out to Iran's Supreme Leader", "Shoigu delivered the message", "Sukhoi Su-35",
+                   "convened a meeting of the Organization of Islamic Cooperation", "emphasized the need for restraint"):
+        claim = next(c for c in rewrite if marker in c["text"])
+        assert claim["status"] == "supported", (marker, claim["score"], claim["reasons"])
+        assert claim["evidence"][0]["stance"] == "supports"
+        assert claim["evidence"][0]["article_id"].startswith("000_")
     denial = next(c for c in claims if c["text"].startswith("The Iranian Defense Ministry has denied"))
     assert denial["denial"] and len(denial["denial"]["denies"]) == 1
     denied = by_id[denial["denial"]["denies"][0]]

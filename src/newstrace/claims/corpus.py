@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from newstrace.claims.extract import Claim, extract_claims
+from newstrace.provenance.align import Seed, Unit, seeds, units
 from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, claim_vector, index_words, judge, model,
                                       name_found, tokens)
 from newstrace.store import Store
@@ -64,6 +65,7 @@ class Source:
     # denials that say what they deny: (claim, who denied, vector of what is denied)
     denials: list[tuple[Claim, str, np.ndarray]] = field(default_factory=list)
     indexed: list[list[str]] = field(default_factory=list)  # each sentence's words as BM25 indexes them
+    units: list[Unit] = field(default_factory=list)  # its sentences as provenance aligns them
 
 
 def _fmt_number(n: dict[str, Any]) -> str:
@@ -165,6 +167,7 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
 
     index = bm25s.BM25()
     index.index([ws for s in cands for ws in s.indexed], show_progress=False)
+    restated = _restatements(me, cands)
     out = []
     for i, claim in enumerate(me.claims):
         ct = _claim_text(claim, me.claim_vectors[i])
@@ -183,12 +186,41 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
             s = cands[int(j)]
             sl = slice(int(offsets[j]), int(offsets[j + 1]))
             judged.append((s, judge(s.text, ct, cos=cos_all[i][sl], bm=bm[sl])))
-        out.append(_decide(claim, me.claim_vectors[i], judged, cands, own_denials, threshold))
+        out.append(_decide(claim, me.claim_vectors[i], judged, cands, own_denials, threshold, restated.get(i, [])))
+    return out
+
+
+def _restatements(me: Source, cands: list[Source]) -> dict[int, list[tuple[Source, Seed]]]:
+    """For each claim, the candidates' sentences it restates: the sentence pairs provenance's
+    aligner seeds (a copy, or a paraphrase by the cosine bar fitted on MSRP, lowered for
+    sentences sharing names, figures or a quotation)."""
+    claim_units = units([(c.start, c.end, c.text) for c in me.claims])
+    out: dict[int, list[tuple[Source, Seed]]] = {}
+    for s in cands:
+        for seed in seeds(claim_units, s.units, me.claim_vectors, s.text.vectors):
+            out.setdefault(seed.derived, []).append((s, seed))
+    for found in out.values():
+        found.sort(key=lambda x: -x[1].similarity)
+    return out
+
+
+def _adds(claim: Claim, s: Source) -> list[str]:
+    """What the claim has that article `s` lacks and a restatement may not add: a person, a
+    figure, the source it cites."""
+    out = [e["text"] for e in claim.entities
+           if e["label"] == "PERSON" and not name_found(e["text"].lower(), s.low, s.name_set)]
+    out += [_fmt_number(n) for n in claim.numbers
+            if not any(abs(float(n["value"]) - v) <= 1e-9 * max(1.0, abs(v)) for v in s.text.numbers)]
+    a = claim.attribution or {}
+    cited = [a.get("source")] if a.get("source_kind") not in ("anonymous", "unknown", None) else []
+    cited += [v.get("name") or v.get("text") for v in a.get("via") or []]
+    out += [c for c in cited if c and not name_found(c.lower(), s.low, s.name_set)]
     return out
 
 
 def _decide(claim: Claim, vec: np.ndarray, judged: list[tuple[Source, Any]], cands: list[Source],
-            own_denials: dict[str, tuple[Claim, str]], threshold: float) -> dict[str, Any]:
+            own_denials: dict[str, tuple[Claim, str]], threshold: float,
+            restated: list[tuple[Source, Seed]]) -> dict[str, Any]:
     judged.sort(key=lambda x: -x[1].score)
     score = judged[0][1].score if judged else 0.0
     reasons: list[str] = []
@@ -228,6 +260,16 @@ def _decide(claim: Claim, vec: np.ndarray, judged: list[tuple[Source, Any]], can
         status = "supported"
         reasons.append(f"supported by {len(supporters)} of the {len(judged)} closest articles: "
                        + ", ".join(sorted({_outlet(s) for s in supporters})))
+    elif restating := [(r, seed) for r, seed in restated if not _adds(claim, r)]:
+        status = "supported"
+        score = max(score, threshold)
+        r, seed = restating[0]
+        a, b = r.text.sentences[seed.source]
+        reasons.append(f"restates {_outlet(r)}: “{r.text.text[a:b][:160]}” ({seed.kind}, cosine {seed.similarity:.2f})")
+        evidence.insert(0, {"article_id": r.id, "outlet": r.outlet, "start": a, "end": b, "text": r.text.text[a:b],
+                            "similarity": round(seed.similarity, 4), "score": round(score, 4),
+                            "stance": "supports"})
+        evidence = [e for k, e in enumerate(evidence) if k == 0 or e["article_id"] != r.id][:EVIDENCE + 1]
     elif contradictors:
         status = "contradicted"
         reasons.append("the closest sentence in " + ", ".join(sorted({_outlet(s) for s in contradictors}))
@@ -279,7 +321,8 @@ def build_source(article_id: str, text: str, outlet: str | None, published: str 
              vectors=vecs, sentence_words=[tokens(s["text"]) for s in body])
     claims = extract_claims(article_id, text, sentences, attributions)
     src = Source(article_id, outlet, published, t, claims, _claim_vectors(claims, body, vecs),
-                 low=text.lower(), name_set=set(names), indexed=[index_words(ws) for ws in t.sentence_words])
+                 low=text.lower(), name_set=set(names), indexed=[index_words(ws) for ws in t.sentence_words],
+                 units=units([(s["start"], s["end"], s["text"]) for s in body]))
     _denials(src)
     return src
 

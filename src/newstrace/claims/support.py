@@ -37,7 +37,7 @@ from newstrace.language.words import stop_words
 EVIDENCE_K = 3
 FEATURES = ("cos_max", "cos_second", "word_recall_evidence", "word_recall_source", "bigram_recall_evidence",
             "bigram_recall_source", "entailment_max", "entailment_best", "name_recall", "number_recall",
-            "names_added", "numbers_added", "negation_differs")
+            "names_added", "numbers_added", "negation_differs", "restates")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d.,]*")
 _NEGATION = {"not", "no", "never", "n't", "nor", "none", "nobody", "nothing", "neither", "without", "denied",
              "denies", "deny", "refused", "failed"}
@@ -83,6 +83,7 @@ class Text:
     sentence_words: list[list[str]] = field(default_factory=list)
     pairs: set[tuple[str, str]] | None = None  # word pairs of the whole text, built on first use
     stems: set[str] | None = None  # stems of the whole text's words, built on first use
+    units: list[Any] | None = None  # sentences as provenance aligns them, built on first use
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +243,19 @@ def _number_conflict(c: Text, source: Text, best: int | None) -> bool:
     return bool(there) and any(not _number_found(v, there) for v in c.numbers)
 
 
+def _seeded(source: Text, c: Text) -> bool:
+    """Whether provenance's aligner pairs the claim with a source sentence (a copy, or a
+    paraphrase by its MSRP-fitted cosine bar)."""
+    from newstrace.provenance.align import seeds, units
+
+    if source.vectors is None or c.vectors is None or not len(c.vectors) or not source.sentences:
+        return False
+    if source.units is None:
+        source.units = units([(a, b, source.text[a:b]) for a, b in source.sentences])
+    claim_vec = claim_vector(c)
+    return bool(seeds(units([(0, len(c.text), c.text)]), source.units, claim_vec[None, :], source.vectors))
+
+
 def claim_vector(c: Text) -> np.ndarray | None:
     """The claim's vector: the mean of its sentences' vectors, of unit length."""
     if c.vectors is None or not len(c.vectors):
@@ -320,6 +334,7 @@ def _features(source: Text, c: Text, cos: np.ndarray | None = None,
         feats["numbers_added"] = math.log1p(len(c.numbers) - found)
     else:
         feats["number_recall"] = 1.0
+    feats["restates"] = float(feats["names_added"] == 0 and feats["numbers_added"] == 0 and _seeded(source, c))
     best = int(np.argmax(cos))
     claim_neg = bool(_NEGATION & set(c.words))
     ev_neg = bool(_NEGATION & set(source.sentence_words[best]))

@@ -185,7 +185,8 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
         for j in np.argsort(best)[::-1][:JUDGED]:
             s = cands[int(j)]
             sl = slice(int(offsets[j]), int(offsets[j + 1]))
-            judged.append((s, judge(s.text, ct, cos=cos_all[i][sl], bm=bm[sl])))
+            seeded = any(r is s for r, _seed in restated.get(i, ()))
+            judged.append((s, judge(s.text, ct, cos=cos_all[i][sl], bm=bm[sl], seeded=seeded)))
         out.append(_decide(claim, me.claim_vectors[i], judged, cands, own_denials, threshold, restated.get(i, [])))
     return out
 

@@ -195,13 +195,14 @@ def _name_found(name: str, source_text: str, source_names: set[str]) -> bool:
 
 
 def judge(source: Text, claim: str | Text, nlp: Any = None, cos: np.ndarray | None = None,
-          bm: np.ndarray | None = None) -> Judgement:
+          bm: np.ndarray | None = None, seeded: bool | None = None) -> Judgement:
     """How well `source` supports `claim`, with the evidence and the reasons.
 
     `cos` and `bm` (one value per source sentence: the claim's cosine and BM25 score) may be
-    given when the caller has computed them for many sources at once."""
+    given when the caller has computed them for many sources at once, and `seeded` (whether
+    provenance's aligner pairs the claim with a source sentence) likewise."""
     c = claim if isinstance(claim, Text) else analyse(claim, nlp)
-    feats, evidence, best_i = _features(source, c, cos, bm)
+    feats, evidence, best_i = _features(source, c, cos, bm, seeded)
     m = model()
     score = m.probability(feats)
     reasons: list[str] = []
@@ -274,8 +275,8 @@ def index_words(words: list[str]) -> list[str]:
     return [_stem(w) for w in _content(words)] or ["_"]
 
 
-def _features(source: Text, c: Text, cos: np.ndarray | None = None,
-              bm: np.ndarray | None = None) -> tuple[dict[str, float], list[Evidence], int | None]:
+def _features(source: Text, c: Text, cos: np.ndarray | None = None, bm: np.ndarray | None = None,
+              seeded: bool | None = None) -> tuple[dict[str, float], list[Evidence], int | None]:
     claim_words = _content(c.words)
     claim_stems = {_stem(w) for w in claim_words}
     feats = dict.fromkeys(FEATURES, 0.0)
@@ -334,7 +335,8 @@ def _features(source: Text, c: Text, cos: np.ndarray | None = None,
         feats["numbers_added"] = math.log1p(len(c.numbers) - found)
     else:
         feats["number_recall"] = 1.0
-    feats["restates"] = float(feats["names_added"] == 0 and feats["numbers_added"] == 0 and _seeded(source, c))
+    feats["restates"] = float(feats["names_added"] == 0 and feats["numbers_added"] == 0
+                              and (_seeded(source, c) if seeded is None else seeded))
     best = int(np.argmax(cos))
     claim_neg = bool(_NEGATION & set(c.words))
     ev_neg = bool(_NEGATION & set(source.sentence_words[best]))

@@ -54,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--keep", type=Path, help="keep the run's output folder here")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes for the stage alone")
     args = ap.parse_args()
     for need in (ECB, CLAIMS):
         if not need.exists():
@@ -81,11 +82,11 @@ def main() -> None:
     store.db.execute("DELETE FROM claim_checks")
     stats = StageStats("claims")
     t = time.perf_counter()
-    statuses = Claims(store).check_corpus(stats)
+    statuses = Claims(store, jobs=args.jobs).check_corpus(stats)
     alone = time.perf_counter() - t
     store.close()
     total = sum(statuses.values())
-    print(f"again, the stage alone: {alone:.1f} s for {stats.processed} articles, {total} claims: "
+    print(f"again, the stage alone ({args.jobs} processes): {alone:.1f} s for {stats.processed} articles, {total} claims: "
           f"{total / alone:.1f} claims/s, {stats.processed / alone:.1f} articles/s")
     print("statuses: " + ", ".join(f"{k} {v} ({v / max(total, 1):.0%})" for k, v in sorted(statuses.items())))
     print(json.dumps({"articles": n, "claims": total, "claims_per_s": round(total / alone, 1),

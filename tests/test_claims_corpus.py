@@ -172,3 +172,26 @@ def test_a_restatement_is_supported_unless_it_adds_a_person_or_a_figure():
     assert restated["evidence"][0]["article_id"] == "a"
     assert padded["status"] != "supported", padded["reasons"]
     assert any("Carla Vint" in r for r in padded["reasons"]) and any("nine" in r for r in padded["reasons"])
+
+
+def test_worker_processes_check_as_this_process_does(example, monkeypatch):
+    from newstrace.claims import stage as claims_stage
+    from newstrace.pipeline import StageStats
+    from newstrace.store import Store
+
+    out, _, _ = example
+    store = Store(out / "newstrace.db")
+    try:
+        before = {r["id"]: r for r in store.iter_claims()}
+        store.db.execute("DELETE FROM claim_checks")
+        monkeypatch.setattr(claims_stage, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(claims_stage, "CHUNK", 2)
+        stats = StageStats("claims")
+        claims_stage.Claims(store, jobs=2).check_corpus(stats)
+        after = {r["id"]: r for r in store.iter_claims()}
+    finally:
+        store.close()
+    assert stats.notes["worker processes: 2"] == 1
+    assert after.keys() == before.keys()
+    assert all(after[k]["status"] == before[k]["status"] and after[k]["evidence"] == before[k]["evidence"]
+               for k in after)

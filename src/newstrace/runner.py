@@ -107,7 +107,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Provenance(store),
     ]
     if opts.claims:
-        stages.append(Claims(store, on_progress=lambda done, total: (on_progress or (lambda *a: None))(
+        stages.append(Claims(store, jobs=opts.jobs, on_progress=lambda done, total: (on_progress or (lambda *a: None))(
             "checking claims", done, total)))
     pipeline = Pipeline(stages)
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,

@@ -108,6 +108,24 @@ class Store:
         self._input_sig: dict[str, tuple[int, float] | None] = {}
         self.run_id: int | None = None
 
+    @classmethod
+    def reader(cls, path: Path | str) -> Store:
+        """A read-only connection to an existing store, for worker processes that only read
+        (the writer's uncommitted work is not visible to it)."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                                      check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+        self._in_tx = False
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self._input_sig = {}
+        self.run_id = None
+        return self
+
     # -- metadata and runs ------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()

@@ -43,6 +43,15 @@ def test_a_negated_restatement_is_flagged(source):
     assert j.status != "supported" or j.score < judge(source, "Fuel remained on board, the harbour authority said.").score
 
 
+def test_opposite_words_are_a_contradiction_cue():
+    from newstrace.claims.support import antonym_differs
+
+    assert antonym_differs({"exports", "rose", "in", "march"}, {"exports", "fell", "in", "march"})
+    assert antonym_differs({"the", "court", "acquitted", "him"}, {"the", "court", "convicted", "him"})
+    assert not antonym_differs({"exports", "rose"}, {"exports", "rose", "after", "they", "fell"})
+    assert not antonym_differs({"exports", "rose"}, {"imports", "grew"})
+
+
 @pytest.mark.parametrize("claim", [
     "The " + "very " * 400 + "long sentence about the reef goes on.",                    # very long sentence
     "Crew | Rescued | Vessel\n21 | yes | Calloway Dawn\n0 | no | none",                   # a table flattened

@@ -15,7 +15,7 @@ For an article A:
 4. **status**: `supported` when one judged article supports it; `contradicted` when an
    article denies it (its evidence sentence is denied in that article, "X denied the
    reports", or a denial there says the same as the claim), or, with no support, when the
-   closest sentence says nearly the same with the other negation or another figure;
+   closest sentence says nearly the same with the other negation, an opposite word or another figure;
    `unsupported` otherwise, with the names, figures and cited sources no other article has.
 
 Which articles a check used is kept as a signature (their ids and content hashes): a later
@@ -274,7 +274,7 @@ def _decide(claim: Claim, vec: np.ndarray, judged: list[tuple[Source, Any]], can
     elif contradictors:
         status = "contradicted"
         reasons.append("the closest sentence in " + ", ".join(sorted({_outlet(s) for s in contradictors}))
-                       + " says nearly the same with the other negation or another figure")
+                       + " says nearly the same with the other negation, an opposite word or another figure")
     else:
         status = "unsupported"
         reasons.append(f"no support in the {len(cands)} articles of its story and provenance candidates")

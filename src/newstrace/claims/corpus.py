@@ -421,6 +421,6 @@ def _missing(claim: Claim, cands: list[Source]) -> list[str]:
             own = [s for s in cands if s.outlet and _same_outlet(s.outlet, outlet)]
             if own:
                 out.append(f"it is attributed to {outlet}, whose own article here does not say it")
-            elif not any(outlet.lower() in s.low for s in cands):
+            elif _bare(outlet) not in named and not any(outlet.lower() in s.low for s in cands):
                 out.append(f"it cites {outlet}, which no other article cites")
     return out

@@ -36,7 +36,7 @@ import numpy as np
 from newstrace.claims.extract import Claim, extract_claims
 from newstrace.provenance.align import Seed, Unit, seeds, units
 from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, claim_vector, index_words, judge, model,
-                                      name_found, tokens)
+                                      name_found, number_found, tokens)
 from newstrace.store import Store
 
 CANDIDATES = 24  # other articles a claim may be checked against
@@ -45,6 +45,7 @@ EVIDENCE = 4  # evidence entries kept per claim (the best sentence of each judge
 MEMBERS_RANKED = 300  # larger stories: members nearest in arrival instead of by vector
 DENIAL_COSINE = 0.6  # a claim this close to what an article's denial denies is contradicted by it
 SOURCE_CACHE = 256
+DOC_VECTOR_CACHE = 20_000  # 1.5 KB each: story-mates' vectors, read once while their story is checked
 CHECK_VERSION = "claims-1"
 
 
@@ -79,6 +80,7 @@ class Checker:
         self.store = store
         self.sources: OrderedDict[str, Source | None] = OrderedDict()
         self.hashes: dict[str, str] = {}
+        self.doc_vectors: OrderedDict[str, np.ndarray | None] = OrderedDict()  # LRU, DOC_VECTOR_CACHE
         self.model = model()
 
     # -- candidates and signatures -----------------------------------------------------------
@@ -102,16 +104,26 @@ class Checker:
     def _nearest(self, article_id: str, members: list[str]) -> list[str]:
         if len(members) > MEMBERS_RANKED:  # by closeness in arrival (the list is in arrival order)
             return members[-MEMBERS_RANKED:][::-1]
-        mine = self.store.document_vector(article_id)
-        if mine is None:
+        v = self._document_vector(article_id)
+        if v is None:
             return members
-        v = np.frombuffer(mine, dtype=np.float16).astype(np.float32)
         scored = []
         for m in members:
-            other = self.store.document_vector(m)
-            cos = float(np.frombuffer(other, dtype=np.float16).astype(np.float32) @ v) if other else -1.0
-            scored.append((cos, m))
+            other = self._document_vector(m)
+            scored.append((float(other @ v) if other is not None else -1.0, m))
         return [m for _, m in sorted(scored, key=lambda x: -x[0])]
+
+    def _document_vector(self, article_id: str) -> np.ndarray | None:
+        """An article's document vector, read from the store once (every story-mate ranks it)."""
+        if article_id in self.doc_vectors:
+            self.doc_vectors.move_to_end(article_id)
+            return self.doc_vectors[article_id]
+        blob = self.store.document_vector(article_id)
+        v = np.frombuffer(blob, dtype=np.float16).astype(np.float32) if blob else None
+        self.doc_vectors[article_id] = v
+        if len(self.doc_vectors) > DOC_VECTOR_CACHE:
+            self.doc_vectors.popitem(last=False)
+        return v
 
     def signature(self, article_id: str, candidates: Iterable[str]) -> str:
         h = hashlib.sha1(CHECK_VERSION.encode())
@@ -211,7 +223,7 @@ def _adds(claim: Claim, s: Source) -> list[str]:
     out = [e["text"] for e in claim.entities
            if e["label"] == "PERSON" and not name_found(e["text"].lower(), s.low, s.name_set)]
     out += [_fmt_number(n) for n in claim.numbers
-            if not any(abs(float(n["value"]) - v) <= 1e-9 * max(1.0, abs(v)) for v in s.text.numbers)]
+            if not number_found(float(n["value"]), s.text.numbers)]
     a = claim.attribution or {}
     cited = [a.get("source")] if a.get("source_kind") not in ("anonymous", "unknown", None) else []
     cited += [v.get("name") or v.get("text") for v in a.get("via") or []]
@@ -406,7 +418,7 @@ def _missing(claim: Claim, cands: list[Source]) -> list[str]:
         out.append("no other article names " + ", ".join(names[:6]))
     named = {_bare(n) for n in names}
     figures = [_fmt_number(n) for n in claim.numbers
-               if not any(abs(float(n["value"]) - v) <= 1e-9 * max(1.0, abs(v)) for s in cands for v in s.text.numbers)]
+               if not any(number_found(float(n["value"]), s.text.numbers) for s in cands)]
     if figures:
         out.append("no other article has the figure " + ", ".join(f"“{f}”" for f in figures[:6]))
     a = claim.attribution

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from newstrace.claims.support import tokens
+
 MAX_CHARS = 400
 MIN_WORDS = 4
 MIN_CHECKWORTHY = 0.3
@@ -35,7 +37,6 @@ DENIAL_LOOKBACK = 3
 CHECKWORTHY = {"base": 0.3, "names": 0.25, "numbers": 0.2, "attribution": 0.15, "length": 0.1,
                "short": -0.2, "question": -0.4, "personal": -0.2}
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d.,]*")
 _ALPHA = re.compile(r"[A-Za-z]{2,}")
 _LINES = re.compile(r"\s*\n\s*")
 _CUT_STRONG = re.compile(r";\s+|\s+[—–]\s+|\s+--\s+")
@@ -73,7 +74,8 @@ class Claim:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """Word tokens, as the support features count them."""
+    return tokens(text)
 
 
 def pieces(start: int, end: int, text: str) -> list[tuple[int, int]]:

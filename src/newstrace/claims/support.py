@@ -232,7 +232,7 @@ def judge(source: Text, claim: str | Text, nlp: Any = None, cos: np.ndarray | No
     low_source = source.text.lower()
     names = set(source.names)
     missing_names = sorted({n for n in c.names if not _name_found(n, low_source, names)})
-    missing_numbers = [v for v in c.numbers if not _number_found(v, source.numbers)]
+    missing_numbers = [v for v in c.numbers if not number_found(v, source.numbers)]
     if missing_names:
         reasons.append("names the source does not have: " + ", ".join(missing_names[:6]))
     if missing_numbers:
@@ -259,7 +259,8 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _number_found(value: float, numbers: list[float]) -> bool:
+def number_found(value: float, numbers: list[float]) -> bool:
+    """Whether `value` is among `numbers` (equal up to rounding)."""
     return any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in numbers)
 
 
@@ -268,7 +269,7 @@ def _number_conflict(c: Text, source: Text, best: int | None) -> bool:
         return False
     s, e = source.sentences[best]
     there = [n.value for n in find_numbers(source.text[s:e])]
-    return bool(there) and any(not _number_found(v, there) for v in c.numbers)
+    return bool(there) and any(not number_found(v, there) for v in c.numbers)
 
 
 def _seeded(source: Text, c: Text) -> bool:
@@ -357,7 +358,7 @@ def _features(source: Text, c: Text, cos: np.ndarray | None = None, bm: np.ndarr
     else:
         feats["name_recall"] = 1.0
     if c.numbers:
-        found = sum(_number_found(v, source.numbers) for v in c.numbers)
+        found = sum(number_found(v, source.numbers) for v in c.numbers)
         feats["number_recall"] = found / len(c.numbers)
         feats["numbers_added"] = math.log1p(len(c.numbers) - found)
     else:

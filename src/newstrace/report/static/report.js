@@ -180,39 +180,27 @@
         - (el.getBoundingClientRect().top - box.getBoundingClientRect().top);
     });
   });
-  /* ---- attributions: a row of an article's "who said what" table under the pointer lights
-     that attribution's highlights (source, cue, content) in the text above ---- */
-  var attLit = [], attRow = null;
-  function attUnlight() { attLit.forEach(function (p) { p.classList.remove("att-on"); }); attLit = []; attRow = null; }
-  doc.addEventListener("mouseover", function (ev) {
-    var row = ev.target.closest && ev.target.closest(".att-tbl tr[data-att]");
-    if (row === attRow) return;
-    attUnlight();
-    if (!row) return;
-    var art = row.closest(".article");
-    var n = row.getAttribute("data-att");
-    if (!art || !/^[0-9]+$/.test(n)) return;
-    attRow = row;
-    attLit = $$('.atext [data-att~="' + n + '"]', art);
-    attLit.forEach(function (p) { p.classList.add("att-on"); });
-  });
-
-  /* ---- claims: a line of an article's claims list under the pointer lights that claim's
-     highlight in the text above (a claim's tag in the text links to, and opens, its line) ---- */
-  var clLit = [], clItem = null;
-  function clUnlight() { clLit.forEach(function (p) { p.classList.remove("cl-on"); }); clLit = []; clItem = null; }
-  doc.addEventListener("mouseover", function (ev) {
-    var item = ev.target.closest && ev.target.closest(".cl-list [data-claim]");
-    if (item === clItem) return;
-    clUnlight();
-    if (!item) return;
-    var art = item.closest(".article");
-    var n = item.getAttribute("data-claim");
-    if (!art || !/^[0-9]+$/.test(n)) return;
-    clItem = item;
-    clLit = $$('.atext [data-claim~="' + n + '"]', art);
-    clLit.forEach(function (p) { p.classList.add("cl-on"); });
-  });
+  /* ---- a line of an article's table under the pointer lights its highlights in the text
+     above: attributions (source, cue, content) from the "who said what" table, claims from the
+     claims list (a claim's tag in the text links to, and opens, its line) ---- */
+  function lightOnHover(lineSel, attr, onClass) {
+    var lit = [], line = null;
+    function unlight() { lit.forEach(function (p) { p.classList.remove(onClass); }); lit = []; line = null; }
+    doc.addEventListener("mouseover", function (ev) {
+      var item = ev.target.closest && ev.target.closest(lineSel);
+      if (item === line) return;
+      unlight();
+      if (!item) return;
+      var art = item.closest(".article");
+      var n = item.getAttribute(attr);
+      if (!art || !/^[0-9]+$/.test(n)) return;
+      line = item;
+      lit = $$(".atext [" + attr + '~="' + n + '"]', art);
+      lit.forEach(function (p) { p.classList.add(onClass); });
+    });
+  }
+  lightOnHover(".att-tbl tr[data-att]", "data-att", "att-on");
+  lightOnHover(".cl-list [data-claim]", "data-claim", "cl-on");
 
   window.addEventListener("hashchange", openFromHash);
   openFromHash();

@@ -68,6 +68,11 @@ def analyze(
                                       help="Parse English articles for who said what (attributions.jsonl)."),
     claims: bool = typer.Option(True, "--claims/--no-claims",
                                 help="Check each article's claims against the other articles (claims.jsonl)."),
+    events: bool = typer.Option(True, "--events/--no-events",
+                                help="Code who did what to whom as CAMEO events (events.jsonl, events.gdelt.tsv)."),
+    actors: Optional[Path] = typer.Option(None, "--actors", exists=False,
+                                          help="Your own actor dictionary (TOML in the shape of newstrace's "
+                                               "data/actors.toml); its entries are added and win."),
     fmt: str = typer.Option("text", "--format", help="Run summary on stdout: 'text' or 'json'."),
     quiet: bool = typer.Option(False, "--quiet", "-q",
                                help="No progress bar and no per-input messages; the summary only."),
@@ -82,8 +87,8 @@ def analyze(
         err.print(f"error: --format must be 'text' or 'json', not {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
     options = AnalyzeOptions(limit=limit, jobs=jobs, max_bytes=max_bytes, max_chars=max_chars,
-                             attributions=attributions, claims=claims,
-                             report=report)
+                             attributions=attributions, claims=claims, events=events,
+                             actors=str(actors) if actors else None, report=report)
     show_progress = not quiet and err.is_terminal
 
     def on_skip(s) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +113,7 @@ def analyze(
     except KeyboardInterrupt:
         err.print(f"interrupted: everything saved so far is in {out_dir}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
-    except (StoreError, ModelMissing, OSError) as exc:
+    except (StoreError, ModelMissing, OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_ERROR)
 
@@ -133,7 +138,7 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
     out.print(table)
     t = result.totals
     out.print(f"stored: {t['articles']} articles, {t['sentences']} sentences, {t['entities']} entities, "
-              f"{t['numbers']} numbers, {t.get('attributions', 0)} attributions, {t.get('claims', 0)} claims, "
+              f"{t['numbers']} numbers, {t.get('attributions', 0)} attributions, {t.get('claims', 0)} claims, {t.get('events', 0)} events, "
               f"{t.get('stories', 0)} stories")
     if s.skip_count:
         out.print(f"[yellow]{s.skip_count} input(s) skipped[/yellow]; reasons in {result.out_dir / 'summary.json'}")
@@ -166,6 +171,67 @@ def compare(
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         render(result, out)
+
+
+@app.command("events")
+def events_command(
+    text: str = typer.Argument(..., metavar="TEXT|FILE",
+                               help="A sentence or an article to code, or a file holding one article "
+                                    "(text, HTML or a one-article JSONL; FILE#ID picks one of several)."),
+    date: Optional[str] = typer.Option(None, "--date", help="The article's date (YYYY-MM-DD), for "
+                                       "'on Monday' and for who held an office then."),
+    actors: Optional[Path] = typer.Option(None, "--actors", help="Your own actor dictionary (TOML)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the events.jsonl records instead of a table."),
+    show_all: bool = typer.Option(True, "--all/--asserted",
+                                  help="Also show negated, hypothetical, attempted and denied events."),
+) -> None:
+    """Code one sentence or article into CAMEO events and print them, for checking the coder."""
+    import os
+
+    from newstrace.events.actors import actor_table
+    from newstrace.events.text import code_articles
+    from newstrace.language.nlp import ModelMissing
+    from newstrace.provenance.compare import CompareError, read_article
+    from newstrace.records import Article
+
+    try:
+        if actors is not None:
+            actor_table(actors)  # a bad file is reported here, naming it
+        base = text.rsplit("#", 1)[0] if "#" in text else text
+        if len(text) < 4096 and "\n" not in text and os.path.exists(base) and (os.path.isfile(base)):
+            article = read_article(text)
+        else:
+            article = Article(id="text", text=text)
+        if date:
+            article.published = date
+        code_articles([article], str(actors) if actors else None)
+    except (CompareError, ValueError, ModelMissing, OSError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_ERROR)
+    rows = [e for e in article.events if show_all or e["mode"] == "asserted"]
+    if as_json:
+        for e in rows:
+            out.print(json.dumps(e, ensure_ascii=False), soft_wrap=True)
+        raise typer.Exit(EXIT_OK)
+    if not rows:
+        out.print("no events coded")
+        raise typer.Exit(EXIT_OK)
+    table = Table(show_lines=False)
+    for col in ("code", "event", "source", "target", "mode", "Goldstein", "date", "words"):
+        table.add_column(col)
+
+    def actor(a):  # type: ignore[no-untyped-def]
+        return "—" if not a else f"{a['code']} ({escape(a['text'][:40])})"
+
+    for e in rows:
+        words = e["trigger"]["text"]
+        if e.get("attribution") and e["attribution"].get("source"):
+            words += f"; according to {e['attribution']['source']}"
+        table.add_row(e["code"], escape(e["name"][:45]), actor(e["source"]), actor(e["target"]),
+                      e["mode"] + (f" ({e['frame']})" if e.get("frame") else ""), f"{e['goldstein']:+.1f}",
+                      e.get("date") or "", escape(words))
+    out.print(table)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command("check-claims")

@@ -118,6 +118,8 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     # attributions.jsonl records (newstrace.attribution.records), when attributions are analysed
     attributions: list[dict[str, Any]] = field(default_factory=list)
+    # events.jsonl records (newstrace.events.records), when events are coded
+    events: list[dict[str, Any]] = field(default_factory=list)
     # transient: the analysis view of the text (see normalize.text); never exported
     norm: Any = None
     dup_key: str | None = None  # hash of the text as read by people, for exact duplicates

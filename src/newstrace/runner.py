@@ -41,6 +41,8 @@ class AnalyzeOptions:
     report: bool = True
     attributions: bool = True  # parse English articles and extract who said what
     claims: bool = True  # check every article's claims against the rest of the corpus
+    events: bool = True  # code who did what to whom as CAMEO events (English articles)
+    actors: str | None = None  # a user's actor dictionary (TOML in the shape of data/actors.toml)
     detail_limit: int = 2000  # articles shown in full in the report
 
 
@@ -83,6 +85,10 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     """
     opts = options or AnalyzeOptions()
     _one_blas_thread()
+    if opts.events and opts.actors:
+        from newstrace.events.actors import actor_table
+
+        actor_table(Path(opts.actors))  # ValueError naming the file, before anything runs
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / DB_NAME)
@@ -101,7 +107,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Normalize(),
         FindArtefacts(),
         MarkDuplicates(store),
-        Analyze(opts.jobs, attributions=opts.attributions),
+        Analyze(opts.jobs, attributions=opts.attributions, events=opts.events, actors=opts.actors),
         Save(store),
         Stories(store),
         Provenance(store),
@@ -122,7 +128,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     derivations = list(iter_derivations(store))
     files = export_store(store, out, stories, derivations)
     totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "attributions",
-                                          "claims", "stories")}
+                                          "claims", "events", "stories")}
     totals["derivations"] = sum(1 for r in derivations if r["derived"])
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
@@ -139,7 +145,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
                      stories=stories, derivations=derivations,
                      attributions_for=store.attributions_for if opts.attributions else None,
-                     claims_for=store.claims_for if opts.claims else None)
+                     claims_for=store.claims_for if opts.claims else None,
+                     events=list(store.iter_events()) if opts.events else None)
     store.finish_run(status, _now(), summary.to_json())
     store.close()
     return RunResult(out, summary, status, totals, files)

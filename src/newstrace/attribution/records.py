@@ -50,15 +50,22 @@ def _mapped(span: Span | None, text: str, omap: Any, offset: int = 0) -> dict[st
     return {"start": start, "end": end, "text": text[start:end]}
 
 
-def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], entities: list[tuple[int, int, str]],
-                omap: Any, sentences: list[Sentence], outlet: str | None) -> list[dict[str, Any]]:
-    """The attributions.jsonl records of one article, in text order. `docs` are the parsed
-    pieces of its analysis view with their offsets in it (one piece unless it is long)."""
+def found_in(docs: list[tuple[int, Any]], entities: list[tuple[int, int, str]],
+             outlet: str | None) -> list[tuple[int, Any]]:
+    """The resolved attributions of an article's parsed pieces, each with its piece's offset.
+    `docs` are the parsed pieces of its analysis view with their offsets in it (one piece
+    unless it is long)."""
     found = []
     for offset, doc in docs:
         end = offset + len(doc_text(doc))
         ents = [(s - offset, e - offset, lab) for s, e, lab in entities if s >= offset and e <= end]
         found += [(offset, r) for r in resolve(doc, extract(doc), ents, outlet)]
+    return found
+
+
+def records_for(article_id: str, text: str, found: list[tuple[int, Any]], omap: Any,
+                sentences: list[Sentence]) -> list[dict[str, Any]]:
+    """The attributions.jsonl records of one article, in text order, from `found_in`."""
     out: list[dict[str, Any]] = []
     starts = [s.start for s in sentences]
     for n, (offset, r) in enumerate(found):

@@ -24,6 +24,8 @@ STORIES = "stories.jsonl"
 DERIVATIONS = "derivations.jsonl"
 ATTRIBUTIONS = "attributions.jsonl"
 CLAIMS = "claims.jsonl"
+EVENTS = "events.jsonl"
+GDELT = "events.gdelt.tsv"
 SUMMARY = "summary.json"
 
 
@@ -41,8 +43,9 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 
 def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None,
                  derivations: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
-    """Write articles.jsonl, sentences.jsonl, attributions.jsonl, claims.jsonl, stories.jsonl and
-    derivations.jsonl from the store; returns rows per file."""
+    """Write articles.jsonl, sentences.jsonl, attributions.jsonl, claims.jsonl, events.jsonl (and
+    the GDELT 2.0 event table, events.gdelt.tsv), stories.jsonl and derivations.jsonl from the
+    store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
     def sentences() -> Iterable[dict[str, Any]]:
@@ -52,6 +55,10 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())
     counts[ATTRIBUTIONS] = write_jsonl(out_dir / ATTRIBUTIONS, store.iter_attributions())
     counts[CLAIMS] = write_jsonl(out_dir / CLAIMS, store.iter_claims())
+    counts[EVENTS] = write_jsonl(out_dir / EVENTS, store.iter_events())
+    from newstrace.events.gdelt import write_gdelt
+
+    counts[GDELT] = write_gdelt(out_dir / GDELT, store.iter_events(), store.article_meta)
     counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
     counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS,
                                       iter_derivations(store) if derivations is None else derivations)

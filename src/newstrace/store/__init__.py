@@ -76,6 +76,8 @@ CREATE TABLE IF NOT EXISTS attributions (
     article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
 CREATE TABLE IF NOT EXISTS claims (
     article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
+CREATE TABLE IF NOT EXISTS events (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
 CREATE TABLE IF NOT EXISTS claim_checks (article_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
 """
 
@@ -194,7 +196,8 @@ class Store:
         self._begin()
         db = self.db
         db.execute("DELETE FROM articles WHERE id=?", (a.id,))
-        for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs", "attributions"):
+        for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs", "attributions",
+                      "events"):
             db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
         db.execute("DELETE FROM derivations WHERE derived_id=? OR source_id=?", (a.id, a.id))
         j = a.to_json()
@@ -217,6 +220,8 @@ class Store:
                         for s in a.sentences for n in s.numbers])
         db.executemany("INSERT INTO attributions(article_id, idx, record) VALUES (?,?,?)",
                        [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.attributions)])
+        db.executemany("INSERT INTO events(article_id, idx, record) VALUES (?,?,?)",
+                       [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.events)])
         self._maybe_commit()
 
     def _maybe_commit(self) -> None:
@@ -346,12 +351,12 @@ class Store:
                    "passages": json.loads(r[11]), "found_by": r[12]}
 
     def _records_of(self, table: str, article_id: str) -> list[dict[str, Any]]:
-        assert table in ("attributions", "claims")
+        assert table in ("attributions", "claims", "events")
         return [json.loads(r) for (r,) in self.db.execute(
             f"SELECT record FROM {table} WHERE article_id=? ORDER BY idx", (article_id,))]
 
     def _all_records(self, table: str) -> Iterator[dict[str, Any]]:
-        assert table in ("attributions", "claims")
+        assert table in ("attributions", "claims", "events")
         rows = self.db.execute(f"SELECT t.record FROM articles a JOIN {table} t ON t.article_id = a.id "
                                "ORDER BY a.seq, t.idx")
         for (r,) in rows:
@@ -364,6 +369,14 @@ class Store:
     def iter_attributions(self) -> Iterator[dict[str, Any]]:
         """Every attribution, article by article in input order."""
         return self._all_records("attributions")
+
+    def events_for(self, article_id: str) -> list[dict[str, Any]]:
+        """An article's events.jsonl records, in text order."""
+        return self._records_of("events", article_id)
+
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """Every coded event, article by article in input order."""
+        return self._all_records("events")
 
     # -- claims -------------------------------------------------------------------------
     def put_claims(self, article_id: str, records: list[dict[str, Any]], signature: str) -> None:
@@ -439,7 +452,7 @@ class Store:
     # -- reading ----------------------------------------------------------------------
     def count(self, table: str) -> int:
         assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories", "attributions",
-                         "claims")
+                         "claims", "events")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:
@@ -455,6 +468,12 @@ class Store:
                    "duplicate_of": r[11],
                    "input": {"path": r[12], "ref": r[13], "format": r[14], "encoding": r[15]},
                    "content_hash": r[16], "story_id": r[17]}
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        """An article's outlet, URL, date and input path (for exports that cite it)."""
+        r = self.db.execute("SELECT source, url, published, input_path FROM articles WHERE id=?",
+                            (article_id,)).fetchone()
+        return None if r is None else {"source": r[0], "url": r[1], "published": r[2], "input_path": r[3]}
 
     def sentences_for(self, article_id: str) -> list[dict[str, Any]]:
         """An article's sentences in the shape of `sentences.jsonl`."""

@@ -1,0 +1,730 @@
+"""Event coding from spaCy's dependency parse: who did what to whom, as CAMEO codes.
+
+For each verb (or adjective after "be") the dictionary's patterns give a code; verbs that
+govern another event (frames: appeals, promises, demands, refusals, threats, denials) take
+their code from it ("urged Iran to show restraint" is 0256, "vowed to launch attacks" 1384).
+The source is the clause's subject (or the agent of a passive), climbing through infinitives,
+participles and relative clauses; the target is the object, the dative, or the actor of a
+prepositional phrase, else the actor inside the object ("condemned Israel's war"). Each
+event carries its mode: asserted, negated ("did not attack"), hypothetical ("is expected
+to attack", "may strike", "if"), attempted, or denied ("denied supplying weapons"; the
+denial itself is coded 016), and, when it stands inside what someone is reported to have
+said, that attribution.
+
+Works on one parsed `Doc` (a piece of an article's analysis view) with the entities of the
+fast pipeline; offsets are the Doc's characters. `newstrace.events.records` maps them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from newstrace.events.actors import INTERNATIONAL, Actor, ActorTable, actor_table, make_code
+from newstrace.events.dictionary import Dictionary, dictionary
+
+# Verbs that report speech: what they govern is coded as its own event, attributed; alone,
+# with an addressee or an actor spoken of, they are a statement (010).
+SPEECH = frozenset({"say", "tell", "announce", "state", "declare", "add", "note", "stress", "claim", "report",
+                    "explain", "write", "reiterate", "confirm", "reply", "respond", "quote", "assert",
+                    "insist", "indicate", "acknowledge", "emphasize", "emphasise", "suggest", "argue",
+                    "contend", "maintain", "affirm", "disclose", "reveal", "tweet", "post", "testify",
+                    "conclude", "believe", "think", "predict", "estimate", "expect", "hope", "fear"})
+# Verbs whose object noun names the event ("launched attacks", "reached an agreement").
+LIGHT = frozenset({"launch", "carry", "conduct", "stage", "mount", "make", "hold", "take", "undertake",
+                   "begin", "start", "continue", "resume", "step", "intensify", "escalate", "wage",
+                   "perpetrate", "commit", "issue", "give", "express", "voice", "reach", "release",
+                   "extend", "pay", "lodge", "file", "impose", "announce", "order", "unleash", "renew",
+                   "deliver", "provide", "send", "offer", "supply", "grant"})
+# Verbs whose object is the subject of their infinitive ("urged Tehran to avoid ...").
+OBJECT_CONTROL = frozenset({"urge", "ask", "tell", "order", "force", "allow", "help", "invite", "encourage",
+                            "press", "call", "persuade", "convince", "warn", "advise", "request", "instruct",
+                            "compel", "permit", "enable", "pressure", "push", "want", "expect", "beg", "implore"})
+TARGET_PREPS = ("against", "on", "upon", "to", "with", "at", "toward", "towards", "into", "for", "from",
+                "over")
+MODAL_WILL = frozenset({"will", "shall", "'ll", "wo", "would"})
+MODAL_MAYBE = frozenset({"may", "might", "could", "can"})
+PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "him", "her", "them", "us", "me"})
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+# Event nouns whose possessor is who suffers the event ("Haniyeh's killing"), not who does it.
+PATIENT_NOUNS = frozenset({"death", "killing", "assassination", "murder", "arrest", "detention", "release",
+                           "execution", "kidnapping", "abduction", "capture", "extradition", "trial",
+                           "expulsion", "deportation", "funeral", "injury", "wounding", "ouster", "removal"})
+RECIPROCAL = frozenset({"04", "05", "06"})
+STATEMENT_CODES = ("010",)
+
+
+@dataclass(slots=True)
+class Event:
+    code: str
+    trigger: tuple[int, int]  # characters of the verb (or noun)
+    sentence: tuple[int, int]
+    source: Actor | None  # None only when the coder does not require one (benchmarks)
+    target: Actor | None
+    mode: str = "asserted"  # asserted, negated, hypothetical, attempted, denied
+    frame: str | None = None  # appeal, intent, demand, reject, threaten, deny, consider, accuse, modal
+    attribution: dict[str, Any] | None = None
+    date: str | None = None
+    date_source: str | None = None  # text, article
+    depth: int = 0  # of the trigger in the sentence's tree: 0 for its root
+
+
+@dataclass(slots=True)
+class _Found:
+    code: str
+    tok: Any
+    frame: str | None = None
+    inner: _Found | None = None
+    mode: str = "asserted"
+    noun: Any = None  # the event noun that gave the code, if any
+
+
+@dataclass(slots=True)
+class Context:
+    """What the coder knows of the article beyond the sentence."""
+    date: str | None = None  # the article's date (ISO)
+    dates: list[tuple[int, int, str]] = field(default_factory=list)  # DATE entities with values
+    entities: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
+    attributions: list[Any] = field(default_factory=list)  # newstrace.attribution.resolve.Resolved
+    recent: list[Actor] = field(default_factory=list)  # actors acting in earlier sentences
+    people: dict[str, Actor] = field(default_factory=dict)  # names resolved earlier in the article
+
+
+class Coder:
+    def __init__(self, actors: ActorTable | None = None, words: Dictionary | None = None) -> None:
+        self.actors = actors or actor_table()
+        self.words = words or dictionary()
+        # Benchmarks of event types alone (sentences without actor labels) turn this off.
+        self.require_source = True
+        self._lemmatizer: Any = None
+        self._lemmas: dict[tuple[str, str], str] = {}
+
+    # ---- words ---------------------------------------------------------------------------
+    def lemma(self, tok: Any) -> str:
+        key = (tok.lower_, tok.pos_)
+        got = self._lemmas.get(key)
+        if got is None:
+            got = tok.lower_
+            if tok.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
+                if self._lemmatizer is None:
+                    from newstrace.language.nlp import load_parser
+                    self._lemmatizer = load_parser().get_pipe("lemmatizer")
+                try:
+                    got = self._lemmatizer.rule_lemmatize(tok)[0].lower()
+                except Exception:  # noqa: BLE001 - an odd token keeps its own form
+                    got = tok.lower_
+            self._lemmas[key] = got
+        return got
+
+    def _around(self, tok: Any) -> set[str]:
+        """The words a pattern may name around its head."""
+        out: set[str] = set()
+        for c in tok.children:
+            d = c.dep_
+            if d in ("prt", "prep", "agent", "dative"):
+                out.add(c.lower_)
+                for g in c.children:
+                    if g.dep_ in ("pobj", "pcomp"):
+                        out.update(self._noun_words(g))
+            elif d in ("dobj", "attr", "acomp", "oprd", "nsubjpass", "npadvmod"):
+                out.update(self._noun_words(c))
+                for g in c.children:
+                    if g.dep_ == "prep":
+                        out.add(g.lower_)
+                        for h in g.children:
+                            if h.dep_ == "pobj":
+                                out.update(self._noun_words(h))
+            elif d in ("xcomp", "ccomp", "advcl"):
+                out.add(self.lemma(c))
+                for g in c.children:
+                    if g.dep_ in ("aux", "mark") and g.lower_ == "to":
+                        out.add("to")
+                    elif g.dep_ in ("dobj", "prt"):
+                        out.update(self._noun_words(g))
+            elif d == "aux" and c.lower_ == "to":
+                out.add("to")
+            elif d == "neg":
+                out.add("not")
+        return out
+
+    def _noun_words(self, tok: Any) -> set[str]:
+        words = {tok.lower_, self.lemma(tok)}
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i:
+                words.add(c.lower_)
+                words.add(self.lemma(c))
+        return words
+
+    def pattern_code(self, tok: Any) -> tuple[str, int] | None:
+        """The best pattern of `tok` as (code, words matched), or None."""
+        pats = self.words.patterns.get(self.lemma(tok))
+        if not pats:
+            return None
+        around = None
+        best: tuple[int, int, str] | None = None
+        for p in pats:
+            if p.words:
+                if around is None:
+                    around = self._around(tok)
+                if not all(w in around for w in p.words):
+                    continue
+            key = (len(p.words), -p.order, p.code)
+            if best is None or key > best:
+                best = key
+        return (best[2], best[0]) if best else None
+
+    def noun_code(self, tok: Any) -> str | None:
+        """What an event noun names ("air strikes" 195, "restraint" 087), or None."""
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "VERB"):
+            return None
+        mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i]
+        nouns = self.words.nouns
+        for m in mods:  # "humanitarian aid", "air strikes"
+            for head in (tok.lower_, self.lemma(tok)):
+                key = f"{m.lower_} {head}"
+                if key in nouns:
+                    return nouns[key]
+        for c in tok.children:  # "lifting of sanctions"
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for g in c.children:
+                    key = f"{tok.lower_} of {g.lower_}"
+                    if key in nouns:
+                        return nouns[key]
+        return nouns.get(tok.lower_) or nouns.get(self.lemma(tok))
+
+    # ---- events --------------------------------------------------------------------------
+    def _complement(self, tok: Any) -> Any:
+        for dep in ("xcomp", "ccomp"):
+            for c in tok.children:
+                if c.dep_ == dep and c.pos_ in ("VERB", "ADJ", "AUX", "NOUN"):
+                    return c
+        for c in tok.children:  # "pressed Moscow to deliver jets", parsed as a purpose clause
+            if c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+                return c
+        for c in tok.children:  # "reached a consensus to exchange", "offered its troops to help"
+            if c.dep_ in ("dobj", "attr"):
+                for g in c.children:
+                    if g.dep_ in ("acl", "relcl") and any(h.lower_ == "to" for h in g.children):
+                        return g
+        return None
+
+    def _object_noun(self, tok: Any) -> tuple[Any, str] | None:
+        """The event noun a verb takes: its object, or the object of "for"/"of"/"to"."""
+        cands = [c for c in tok.children if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd")]
+        for c in tok.children:
+            if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "of", "to", "on", "in", "with"):
+                cands += [g for g in c.children if g.dep_ == "pobj"]
+        for c in cands:
+            for n in [c, *c.conjuncts]:
+                code = self.noun_code(n)
+                if code:
+                    return n, code
+        return None
+
+    def _frame_kind(self, lemma: str, inner: str) -> str | None:
+        frames = self.words.frames
+        conflict = inner[:2].isdigit() and int(inner[:2]) >= 9
+        if conflict and lemma in frames.get("threaten", ()) and int(inner[:2]) >= 13:
+            return "threaten"
+        for kind in ("deny", "abstain", "reject", "consider", "accuse", "demand", "appeal", "intent", "threaten"):
+            if lemma in frames.get(kind, ()):
+                if kind == "intent" and conflict:
+                    continue
+                if kind == "demand" and lemma in frames.get("appeal", ()):
+                    continue
+                return kind
+        return None
+
+    def find(self, tok: Any, memo: dict[int, _Found | None], depth: int = 0) -> _Found | None:
+        """The event `tok` heads, frames composed; None if it heads none."""
+        if tok.i in memo:
+            return memo[tok.i]
+        memo[tok.i] = None
+        if depth > 6:
+            return None
+        lemma = self.lemma(tok)
+        own = self.pattern_code(tok)
+        found: _Found | None = None
+        comp = self._complement(tok)
+        inner = None
+        if comp is not None and lemma not in SPEECH:
+            inner = self.find(comp, memo, depth + 1)
+        noun = None if inner else self._object_noun(tok)
+        inner_code = inner.code if inner else noun[1] if noun else None
+        kind = self._frame_kind(lemma, inner_code) if inner_code else None
+        if kind == "abstain":
+            code = self.words.compose_code(kind, inner_code)
+            if inner is not None:
+                inner.mode = "negated"
+            if not code:
+                memo[tok.i] = None
+                return None
+            found = _Found(code, tok, kind, inner)
+        elif kind == "deny":
+            found = _Found("016", tok, "deny", inner)
+            if inner is not None:
+                inner.mode = "denied"
+        elif kind and inner_code:
+            found = _Found(self.words.compose_code(kind, inner_code), tok, kind, inner, noun=noun[0] if noun else None)
+            if inner is not None and inner.mode != "asserted":
+                found.mode = inner.mode
+        elif noun and (lemma in LIGHT or own is None or (own[1] == 0 and own[0][:2] == noun[1][:2]
+                                                           and noun[1][:1].isdigit())):
+            if noun[1][:1].isdigit() and (own is None or own[1] == 0):
+                found = _Found(self._digits(noun[1]), tok, noun=noun[0])
+            elif own is not None:
+                found = _Found(own[0], tok)
+        elif own is not None:
+            found = _Found(own[0], tok)
+        if found is None:
+            return None
+        self._modality(tok, found)
+        memo[tok.i] = found
+        return found
+
+    @staticmethod
+    def _digits(code: str) -> str:
+        if code.isdigit():
+            return code if len(code) >= 3 else code + "0"
+        return {"reform": "034", "leadership": "083", "policy": "083", "rights": "083", "regime": "083",
+                "settle": "037", "mediation": "045"}.get(code, "010")
+
+    def _modality(self, tok: Any, found: _Found) -> None:
+        words = self.words
+        for c in tok.children:
+            low = c.lower_
+            if c.dep_ == "neg":
+                found.mode = "negated"
+            elif c.dep_ == "aux" and low in MODAL_MAYBE:
+                found.mode = "hypothetical" if found.mode == "asserted" else found.mode
+            elif c.dep_ == "aux" and low in MODAL_WILL and found.frame is None and found.code.isdigit():
+                root = int(found.code[:2])
+                if 4 <= root <= 8:
+                    found.code, found.frame = self.words.compose_code("intent", found.code), "modal"
+                elif root >= 14:
+                    found.code, found.frame = self.words.compose_code("threaten", found.code), "modal"
+            elif c.dep_ == "mark" and low in ("if", "whether", "unless"):
+                found.mode = "hypothetical"
+        # governed by "expected", "likely", "may": not (yet) happened
+        h, steps = tok, 0
+        while h.dep_ in ("xcomp", "ccomp", "acomp", "advcl") and steps < 3:
+            h = h.head
+            steps += 1
+            lem = self.lemma(h)
+            if lem in words.hypothetical and lem not in SPEECH:
+                found.mode = "hypothetical"
+            elif lem in words.attempt and found.mode == "asserted":
+                found.mode = "attempted"
+        for c in tok.children:
+            if c.dep_ == "amod" and self.lemma(c) in words.hypothetical:  # an "expected attack"
+                found.mode = "hypothetical"
+
+    # ---- arguments -----------------------------------------------------------------------
+    def _subjects(self, tok: Any, seen: int = 0) -> tuple[list[Any], bool]:
+        """Tokens of the source of `tok`'s event, and whether they came from a passive's agent."""
+        if seen > 5:
+            return [], False
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj", "expl") and c.dep_ != "expl":
+                if c.lower_ in RELATIVE and tok.dep_ == "relcl":
+                    return [tok.head], False
+                return [c], False
+        for c in tok.children:
+            if c.dep_ == "agent":
+                return [g for g in c.children if g.dep_ == "pobj"], True
+        if any(c.dep_ == "nsubjpass" for c in tok.children) or (tok.dep_ == "relcl" and tok.tag_ == "VBN"):
+            # "was killed in an Israeli bombing": the actor of the means
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "by", "during", "after"):
+                    for g in c.children:
+                        if g.dep_ == "pobj" and self.noun_code(g):
+                            mods = [m for m in g.children if m.dep_ in ("amod", "compound", "poss", "nmod")]
+                            if mods:
+                                return mods, True
+            return [], True
+        h = tok.head
+        if tok.dep_ == "xcomp":
+            if self.lemma(h) in OBJECT_CONTROL:
+                objs = [c for c in h.children if c.dep_ in ("dobj", "dative")]
+                if objs:
+                    return objs, False
+            return self._subjects(h, seen + 1)
+        if tok.dep_ in ("conj", "advcl", "ccomp"):
+            return self._subjects(h, seen + 1)
+        if tok.dep_ == "pcomp":  # "in the process of providing": the clause's verb
+            v = h
+            while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
+                v = v.head
+            if v.pos_ in ("VERB", "AUX"):
+                return self._subjects(v, seen + 1)
+        if tok.dep_ in ("acl", "pobj", "relcl", "dobj", "amod"):
+            v = h
+            while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
+                v = v.head
+            if v.pos_ in ("VERB", "AUX"):
+                return self._subjects(v, seen + 1)
+        return [], False
+
+    def _targets(self, tok: Any, statement: bool = False) -> list[list[Any]]:
+        """Candidate targets of `tok`'s event, best first: each a group of tokens."""
+        kids = list(tok.children)
+        out: list[list[Any]] = []
+        out += [[c] for c in kids if c.dep_ in ("dative", "iobj")]
+        dobj = [c for c in kids if c.dep_ == "dobj"]
+        out += [[c] for c in dobj if not self._eventish(c)]
+        for c in kids:
+            if c.dep_ == "nsubjpass":
+                out.append([tok.head] if c.lower_ in RELATIVE and tok.dep_ == "relcl" else [c])
+        if tok.dep_ == "relcl" and tok.tag_ == "VBN":
+            out.append([tok.head])
+        preps = {c.lower_: c for c in kids if c.dep_ in ("prep", "prt", "dative")}
+        allowed = ("to",) if statement else TARGET_PREPS
+        for p in allowed:
+            if p in preps:
+                out.append([g for g in preps[p].children if g.dep_ == "pobj" and not self._patient_event(g)])
+        if statement:
+            return [g for g in out if g]
+        for d in dobj:  # the object's own phrases: "attacks against Israel", "a message ... to Khamenei"
+            dpreps = {c.lower_: c for c in d.children if c.dep_ == "prep"}
+            for p in TARGET_PREPS:
+                if p in dpreps and p != "from":
+                    out.append([g for g in dpreps[p].children if g.dep_ == "pobj"])
+            out.append([d])
+        return [g for g in out if g]
+
+    def _patient_event(self, tok: Any) -> bool:
+        return self.lemma(tok) in PATIENT_NOUNS
+
+    def _eventish(self, tok: Any) -> bool:
+        return tok.pos_ == "NOUN" and self.noun_code(tok) is not None
+
+    def target_actors(self, groups: list[list[Any]], ctx: Context, day: str | None, speaker: Actor | None,
+                      near: list[Actor]) -> list[Actor]:
+        for g in groups:
+            got = self.actors_of(g, ctx, day, speaker, near)
+            if got:
+                return got
+        return []
+
+    # ---- actors --------------------------------------------------------------------------
+    def actor(self, tok: Any, ctx: Context, day: str | None, depth: int = 0) -> Actor | None:
+        """The actor a token's noun phrase names (looking inside it when it names none)."""
+        if tok.lower_ in PRONOUNS:
+            return None
+        a = self._np_actor(tok, ctx, day)
+        if a is not None or depth >= 2:
+            return a
+        # inside: "Turkey's efforts", "a U.N. Security Council resolution", "aid for Romania"
+        patient = self.lemma(tok) in PATIENT_NOUNS
+        if patient:
+            return None  # "Haniyeh's death on Iranian territory" names who suffered it, not who did it
+        for c in tok.children:
+            if c.dep_ == "poss" and patient:
+                continue
+            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                got = self.actor(c, ctx, day, depth + 1)
+                if got:
+                    return got
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "against", "on", "with", "in", "from"):
+                if c.lower_ == "of" and patient:
+                    continue
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        got = self.actor(g, ctx, day, depth + 1)
+                        if got:
+                            return got
+        return None
+
+    def _np_actor(self, tok: Any, ctx: Context, day: str | None) -> Actor | None:
+        doc = tok.doc
+        if tok.pos_ == "NOUN" and self.noun_code(tok) and tok.lower_ not in self.actors.sectors:
+            return None  # an event ("Israel's war"): actor() looks inside
+        left = tok.i
+        for c in tok.lefts:
+            left = min(left, c.left_edge.i)
+        right = tok.i
+        for c in tok.rights:  # "President Elias Hrawi" split, "the government of Iran"
+            if c.dep_ in ("compound", "flat", "appos", "nmod") or (c.dep_ == "prep" and c.lower_ == "of"):
+                right = max(right, c.right_edge.i)
+        toks = [t for t in doc[left:right + 1] if not t.is_punct or t.text in (".", "&", "-")]
+        while toks and toks[0].lower_ in ("the", "a", "an", "its", "their", "his", "her"):
+            toks = toks[1:]
+        if not toks:
+            return None
+        table = self.actors
+        start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+        text = doc.text[start:end]
+        words = [t.text for t in toks]
+        n = len(words)
+        person = org = None
+        countries: list[tuple[int, str, str, str]] = []  # (position, iso3, name, kind)
+        sector: tuple[int, int, str] | None = None  # (position, length, code)
+        for size in range(min(table.longest, n), 0, -1):
+            for i in range(n - size + 1):
+                piece = " ".join(words[i:i + size]).replace(" 's", "'s").replace(" ’s", "’s")
+                low = piece.lower()
+                if person is None and low in table.people:
+                    person = table.people[low]
+                if org is None:
+                    org = table.orgs_exact.get(piece) or table.orgs_exact.get(piece.replace(".", ""))
+                    if org is None and (size > 1 or toks[i].pos_ == "PROPN"):
+                        org = table.orgs.get(low)
+                bare = low.removesuffix("'s").removesuffix("’s")
+                if bare in table.countries and not any(a <= i < a + 1 for a, *_ in countries):
+                    iso, cname, kind = table.countries[bare]
+                    countries.append((i, iso, cname, kind))
+                if size <= 4:
+                    lems = " ".join(self.lemma(t) for t in toks[i:i + size])
+                    sec = table.sectors.get(low) or table.sectors.get(lems)
+                    if sec and (sector is None or (i + size, size) > (sector[0], sector[1])):
+                        sector = (i + size, size, sec)
+        if person is not None:
+            role = person.role_on(day)
+            if role is not None:
+                iso = role.code[:3]
+                intl = iso in INTERNATIONAL  # "IGOUNO": the slot is the sector, then the group
+                a = Actor(role.code, iso, iso if intl else role.code[3:6] or None, person.name, text, start, end,
+                          "person", (role.code[3:] if intl else role.code[6:]) or None)
+                self._remember(ctx, toks, a)
+                return a
+        if org is not None:
+            intl = org.code[:3] in INTERNATIONAL
+            return Actor(org.code, org.country, org.sector, org.name, text, start, end, "organisation",
+                         (org.code[3:] if intl else org.code[6:]) or None)
+        head_low = tok.lower_
+        country = None
+        if countries:
+            countries.sort()
+            _, iso, cname, kind = countries[0]
+            country = (iso, cname, kind)
+        # a person named earlier in the article with a title or a country
+        if tok.ent_type_ == "PERSON" or any(t.ent_type_ == "PERSON" for t in toks):
+            key = tok.lower_
+            if key in ctx.people and country is None and sector is None:
+                a = ctx.people[key]
+                return Actor(a.code, a.country, a.sector, a.name, text, start, end, "person")
+        sec = sector[2] if sector else None
+        if country is None and sec is None:
+            return None
+        if country is not None:
+            iso, cname, kind = country
+            if kind == "seat" and sec is None and len(toks) <= 3:
+                sec = "GOV"
+            if kind in ("country",) and sec is None and head_low not in self.actors.countries:
+                # a country named inside a phrase that is not an actor ("the war in Gaza")
+                if tok.pos_ == "NOUN" and not tok.ent_type_:
+                    return None
+            code = make_code(iso, sec)
+            a = Actor(code, iso, sec, cname, text, start, end, "seat" if kind == "seat" else
+                      ("title" if sec and tok.ent_type_ == "PERSON" else "country"))
+            if tok.ent_type_ == "PERSON":
+                self._remember(ctx, toks, a)
+            return a
+        if tok.ent_type_ in ("PERSON",) or tok.pos_ in ("NOUN", "PROPN"):
+            a = Actor(sec or "", None, sec, text, text, start, end, "sector")
+            if tok.ent_type_ == "PERSON":
+                self._remember(ctx, toks, a)
+            return a
+        return None
+
+    @staticmethod
+    def _remember(ctx: Context, toks: list[Any], a: Actor) -> None:
+        names = [t for t in toks if t.ent_type_ == "PERSON"]
+        if names:
+            ctx.people[names[-1].lower_] = a
+            ctx.people[" ".join(t.lower_ for t in names)] = a
+
+    def actors_of(self, toks: list[Any], ctx: Context, day: str | None, speaker: Actor | None,
+                  near: list[Actor]) -> list[Actor]:
+        out: list[Actor] = []
+        for t in toks:
+            for m in [t, *t.conjuncts]:
+                if any(o.start <= m.idx < o.end for o in out):
+                    continue  # "Russian President and Iran's ally Vladimir Putin" is one actor
+                if m.lower_ in PRONOUNS:
+                    a = self._pronoun(m, speaker, near, ctx)
+                else:
+                    a = self.actor(m, ctx, day)
+                if a is not None and all(a.code != o.code for o in out):
+                    out.append(a)
+        return out
+
+    @staticmethod
+    def _pronoun(tok: Any, speaker: Actor | None, near: list[Actor], ctx: Context) -> Actor | None:
+        low = tok.lower_
+        if speaker is not None and low in ("i", "we", "me", "us", "he", "she", "it", "they"):
+            a = speaker
+        elif near:
+            a = near[-1]
+        elif ctx.recent:
+            a = ctx.recent[-1]
+        else:
+            return None
+        return Actor(a.code, a.country, a.sector, a.name, tok.text, tok.idx, tok.idx + len(tok), "pronoun", a.group)
+
+    # ---- sentences -----------------------------------------------------------------------
+    def code_sentence(self, sent: Any, ctx: Context) -> list[Event]:
+        memo: dict[int, _Found | None] = {}
+        found: list[_Found] = []
+        consumed: set[int] = set()
+        for tok in sent:
+            if tok.pos_ in ("VERB", "ADJ") or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+                f = self.find(tok, memo)
+                if f is not None:
+                    found.append(f)
+                    inner = f.inner
+                    while inner is not None:
+                        if f.frame != "deny":
+                            consumed.add(inner.tok.i)
+                        inner = inner.inner
+        events: list[Event] = []
+        day_default = ctx.date
+        near: list[Actor] = []
+        s_span = (sent.start_char, sent.end_char)
+        for f in found:
+            if f.tok.i in consumed:
+                continue
+            tok = f.tok
+            day, day_source = self._date(tok, sent, ctx)
+            speaker, attribution = self._speaker(tok, sent, ctx, day)
+            subj, _ = self._subjects(tok)
+            sources = self.actors_of(subj, ctx, day, self._speaker_for(tok, subj, speaker, ctx, day), near)
+            targets = self._frame_targets(f, sources, ctx, day, speaker, near)
+            if f.code in STATEMENT_CODES and not targets:
+                continue
+            if not sources:
+                if self.require_source:
+                    continue
+                sources = [None]  # type: ignore[list-item]
+            targets = [t for t in targets if all(s is None or t.code != s.code for s in sources)]
+            pairs: list[tuple[Actor, Actor | None]] = []
+            if not targets and len(sources) > 1 and f.code[:2] in RECIPROCAL | {"03"}:
+                pairs = [(a, b) for a in sources for b in sources if a is not b]
+            else:
+                pairs = [(s, t) for s in sources for t in (targets or [None])]
+            depth = 0
+            h = tok
+            while h.head.i != h.i and depth < 20:
+                h, depth = h.head, depth + 1
+            for s, t in pairs:
+                events.append(Event(f.code, (tok.idx, tok.idx + len(tok)), s_span, s, t, f.mode, f.frame,
+                                    attribution, day or day_default, day_source if day else
+                                    ("article" if day_default else None), depth))
+                if f.inner is not None and f.frame == "deny":
+                    inner = f.inner
+                    isub, _ = self._subjects(inner.tok)
+                    isrc = self.actors_of(isub, ctx, day, s, near) or [s]
+                    itg = self.target_actors(self._targets(inner.tok), ctx, day, speaker, near)
+                    for a in isrc:
+                        for b in itg or [None]:
+                            if b is None or b.code != a.code:
+                                events.append(Event(inner.code, (inner.tok.idx, inner.tok.idx + len(inner.tok)),
+                                                    s_span, a, b, "denied", None, attribution, day or day_default,
+                                                    day_source if day else ("article" if day_default else None),
+                                                    depth + 1))
+            near.extend(sources)
+        if near:
+            ctx.recent = (ctx.recent + near)[-6:]
+        return events
+
+    def _frame_targets(self, f: _Found, sources: list[Actor], ctx: Context, day: str | None,
+                       speaker: Actor | None, near: list[Actor]) -> list[Actor]:
+        tok = f.tok
+        statement = f.code in STATEMENT_CODES and f.frame is None
+        if f.frame is None or f.frame == "modal":
+            return self.target_actors(self._targets(tok, statement), ctx, day, speaker, near)
+        # a frame: whom it addresses ("urged Tehran", "called on Iran"), else who the that-clause
+        # is about ("warned that Hezbollah would pay"), else the target of what it governs
+        direct = [[c] for c in tok.children if c.dep_ in ("dobj", "dative", "iobj") and (f.noun is None or c.i != f.noun.i)
+                  and not self._eventish(c)]
+        direct += [[g for g in c.children if g.dep_ == "pobj"] for c in tok.children
+                   if c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "to", "with")]
+        got = self.target_actors([g for g in direct if g], ctx, day, speaker, near)
+        if got:
+            return got
+        inner = f.inner
+        if inner is not None:
+            if inner.tok.dep_ == "ccomp":
+                subj = [[c] for c in inner.tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+                got = [a for a in self.target_actors(subj, ctx, day, speaker, near)
+                       if all(a.code != s.code for s in sources)]
+                if got:
+                    return got
+            return self.target_actors(self._targets(inner.tok), ctx, day, speaker, near)
+        if f.noun is not None:
+            return self.target_actors(self._targets(tok) + [[f.noun]], ctx, day, speaker, near)
+        return self.target_actors(self._targets(tok), ctx, day, speaker, near)
+
+    def _speaker(self, tok: Any, sent: Any, ctx: Context, day: str | None) -> tuple[Actor | None, dict[str, Any] | None]:
+        """Who is reported to have said what holds `tok`, as an actor and as an attribution."""
+        for r in ctx.attributions:
+            a = r.attribution
+            parts = a.parts or (a.content,)
+            if not any(p.start <= tok.idx < p.end for p in parts):
+                continue
+            sp = r.speaker
+            actor = None
+            if a.source is not None:
+                doc = tok.doc
+                src_tok = None
+                for t in doc:
+                    if a.source.start <= t.idx < a.source.end and (src_tok is None or t.head.i < a.source.start
+                                                                     or t.head.idx >= a.source.end):
+                        src_tok = t
+                if src_tok is not None:
+                    actor = self.actor(src_tok, ctx, day)
+            info = {"source": sp.name if sp else None, "kind": sp.type if sp else None,
+                    "source_actor": actor.code if actor else None, "cue": a.cue, "direct": a.direct}
+            return actor, info
+        return None, None
+
+    def _speaker_for(self, tok: Any, subj: list[Any], speaker: Actor | None, ctx: Context,
+                     day: str | None) -> Actor | None:
+        """For a pronoun subject inside reported speech: the speaker; also "said it would"."""
+        h, steps = tok, 0
+        while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and steps < 4:
+            h = h.head
+            steps += 1
+            if self.lemma(h) in SPEECH or self.lemma(h) in self.words.frames.get("intent", ()):
+                subs = [c for c in h.children if c.dep_ == "nsubj"]
+                if subs and subs[0].lower_ not in PRONOUNS:
+                    got = self.actor(subs[0], ctx, day)
+                    if got is not None:
+                        return got
+        return speaker
+
+    def _date(self, tok: Any, sent: Any, ctx: Context) -> tuple[str | None, str | None]:
+        best = None
+        for s, e, value in ctx.dates:
+            if sent.start_char <= s and e <= sent.end_char:
+                gap = abs(s - tok.idx)
+                if best is None or gap < best[0]:
+                    best = (gap, value)
+        return (best[1], "text") if best else (None, None)
+
+    def code_doc(self, doc: Any, ctx: Context) -> list[Event]:
+        if ctx.entities and not doc.ents:  # the parse has no NER: take the fast pipeline's entities
+            spans = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in ctx.entities]
+            try:
+                from spacy.util import filter_spans
+                doc.set_ents(filter_spans([sp for sp in spans if sp is not None]))
+            except ValueError:
+                pass
+        out: list[Event] = []
+        for sent in doc.sents:
+            out += self.code_sentence(sent, ctx)
+        return out
+
+
+def country_slot(actor: dict[str, Any] | Actor | None) -> str | None:
+    """The country slot of an actor: ISO-3, or IGO / NGO / IMG / MNC."""
+    if actor is None:
+        return None
+    if isinstance(actor, Actor):
+        return actor.country
+    c = actor.get("country")
+    if c:
+        return c
+    code = actor.get("code") or ""
+    return code[:3] if code[:3] in INTERNATIONAL else None

@@ -31,7 +31,9 @@ SPEECH = frozenset({"say", "tell", "announce", "state", "declare", "add", "note"
                     "contend", "maintain", "affirm", "disclose", "reveal", "tweet", "post", "testify",
                     "conclude", "believe", "think", "predict", "estimate", "expect", "hope", "fear"})
 # Verbs whose object noun names the event ("launched attacks", "reached an agreement").
-LIGHT = frozenset({"launch", "carry", "conduct", "stage", "mount", "make", "hold", "take", "undertake",
+LIGHT = frozenset({"hand", "ship", "donate", "transfer", "renew", "submit", "present", "put", "institute",
+                   "implement", "introduce", "enact", "adopt", "seek", "win",
+                   "launch", "carry", "conduct", "stage", "mount", "make", "hold", "take", "undertake",
                    "begin", "start", "continue", "resume", "step", "intensify", "escalate", "wage",
                    "perpetrate", "commit", "issue", "give", "express", "voice", "reach", "release",
                    "extend", "pay", "lodge", "file", "impose", "announce", "order", "unleash", "renew",
@@ -40,8 +42,36 @@ LIGHT = frozenset({"launch", "carry", "conduct", "stage", "mount", "make", "hold
 OBJECT_CONTROL = frozenset({"urge", "ask", "tell", "order", "force", "allow", "help", "invite", "encourage",
                             "press", "call", "persuade", "convince", "warn", "advise", "request", "instruct",
                             "compel", "permit", "enable", "pressure", "push", "want", "expect", "beg", "implore"})
-TARGET_PREPS = ("against", "on", "upon", "to", "with", "at", "toward", "towards", "into", "for", "from",
-                "over")
+TARGET_PREPS = ("against", "on", "upon", "to", "with", "at", "toward", "towards", "into", "between", "for",
+                "from", "over", "in")
+# Nouns that measure or wrap what they govern ("700 kg of medicine", "a mediation effort").
+MEASURE = frozenset({"kg", "kilogram", "kilograms", "ton", "tons", "tonne", "tonnes", "days", "weeks", "series",
+                     "round", "rounds", "wave", "waves", "shipment", "shipments", "package", "batch", "worth",
+                     "amount", "number", "lot", "lots", "dozens", "hundreds", "thousands", "millions"})
+# Nouns that name a request or a promise of what follows "for" ("calls for economic aid").
+WRAPPERS = frozenset({"call", "calls", "appeal", "appeals", "request", "requests", "demand", "demands", "plea",
+                      "pleas", "offer", "offers", "pledge", "pledges", "promise", "promises", "proposal",
+                      "proposals", "bid", "push"})
+MODAL_MUST = frozenset({"must", "should", "ought"})
+# Verbs that pass on the event they govern ("resumed shelling", "continued to send arms").
+ASPECT = frozenset({"resume", "continue", "begin", "start", "keep", "step", "intensify", "escalate", "renew",
+                    "expand", "widen", "broaden", "complete", "finish"})
+# Verbs whose subject can be the event itself ("riots are continuing", "fighting erupted").
+HAPPEN = frozenset({"continue", "erupt", "break", "resume", "escalate", "intensify", "spread", "rage", "flare",
+                    "occur", "take", "happen"})
+# What a killing was done with: the CAMEO code of fighting by those means.
+WEAPONS = {"aircraft": "195", "jet": "195", "jets": "195", "warplane": "195", "warplanes": "195",
+           "helicopter": "195", "helicopters": "195", "gunship": "195", "gunships": "195", "drone": "195",
+           "drones": "195", "bomber": "195", "bombers": "195", "airstrike": "195", "predator": "195",
+           "tank": "194", "tanks": "194", "artillery": "194", "shell": "194", "shells": "194", "mortar": "194",
+           "mortars": "194", "rocket": "194", "rockets": "194", "missile": "194", "missiles": "194",
+           "troops": "190", "soldiers": "190", "forces": "190", "army": "190", "gunmen": "193", "sniper": "193",
+           "snipers": "193"}
+GENERIC_HEADS = frozenset({"delivery", "deliveries", "supply", "supplies", "provision", "shipment", "shipments",
+                           "effort", "efforts", "bid", "initiative", "campaign", "process", "mission", "drive",
+                           "plan", "programme", "program", "move", "step", "steps", "push", "attempt"})
+# Events coded both ways: a telephone call, negotiations.
+MUTUAL = frozenset({"041", "046"})
 MODAL_WILL = frozenset({"will", "shall", "'ll", "wo", "would"})
 MODAL_MAYBE = frozenset({"may", "might", "could", "can"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "him", "her", "them", "us", "me"})
@@ -77,6 +107,7 @@ class _Found:
     inner: _Found | None = None
     mode: str = "asserted"
     noun: Any = None  # the event noun that gave the code, if any
+    comp: Any = None  # the clause a frame governs, if any
 
 
 @dataclass(slots=True)
@@ -190,7 +221,29 @@ class Coder:
                     key = f"{tok.lower_} of {g.lower_}"
                     if key in nouns:
                         return nouns[key]
-        return nouns.get(tok.lower_) or nouns.get(self.lemma(tok))
+        got = nouns.get(tok.lower_) or nouns.get(self.lemma(tok))
+        if got is None and tok.lower_ in WRAPPERS:
+            for c in tok.children:  # "calls for immediate economic aid"
+                if c.dep_ == "prep" and c.lower_ in ("for", "to"):
+                    for g in c.children:
+                        if g.dep_ in ("pobj", "pcomp"):
+                            got = self.noun_code(g) if g.dep_ == "pobj" else None
+                            if got:
+                                return got
+        if got is None and (tok.lower_ in GENERIC_HEADS or tok.lower_ in MEASURE or tok.like_num
+                            or tok.tag_ == "$"):
+            for m in mods:  # "a mediation effort"
+                got = nouns.get(m.lower_) or nouns.get(self.lemma(m))
+                if got:
+                    return got
+            for c in tok.children:  # "700 kg of medicine", "10 days of war games"
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            got = self.noun_code(g)
+                            if got:
+                                return got
+        return got
 
     # ---- events --------------------------------------------------------------------------
     def _complement(self, tok: Any) -> Any:
@@ -201,6 +254,11 @@ class Coder:
         for c in tok.children:  # "pressed Moscow to deliver jets", parsed as a purpose clause
             if c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
                 return c
+        for c in tok.children:  # "committed to opening up", "refrain from attacking", "accused of violating"
+            if c.dep_ == "prep" and c.lower_ in ("to", "from", "on", "of"):
+                for g in c.children:
+                    if g.dep_ == "pcomp" and g.pos_ == "VERB":
+                        return g
         for c in tok.children:  # "reached a consensus to exchange", "offered its troops to help"
             if c.dep_ in ("dobj", "attr"):
                 for g in c.children:
@@ -212,7 +270,7 @@ class Coder:
         """The event noun a verb takes: its object, or the object of "for"/"of"/"to"."""
         cands = [c for c in tok.children if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd")]
         for c in tok.children:
-            if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "of", "to", "on", "in", "with"):
+            if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "of", "to", "on", "upon", "in", "with"):
                 cands += [g for g in c.children if g.dep_ == "pobj"]
         for c in cands:
             for n in [c, *c.conjuncts]:
@@ -249,10 +307,34 @@ class Coder:
         inner = None
         if comp is not None and lemma not in SPEECH:
             inner = self.find(comp, memo, depth + 1)
-        noun = None if inner else self._object_noun(tok)
+        noun = self._object_noun(tok)
+        if inner is not None and noun is not None:
+            # "offered its troops to help": the object says more than the purpose clause
+            if noun[1][:2] == inner.code[:2] and noun[1][:1].isdigit() and len(noun[1]) >= len(inner.code):
+                inner = None
+            else:
+                noun = None
         inner_code = inner.code if inner else noun[1] if noun else None
         kind = self._frame_kind(lemma, inner_code) if inner_code else None
-        if kind == "abstain":
+        phrase = own is not None and own[1] >= 2  # "called off a strike": a phrase of its own beats the frame
+        if lemma in SPEECH and comp is not None and comp.dep_ == "ccomp" and any(
+                c.dep_ == "aux" and c.lower_ in MODAL_MUST for c in comp.children):
+            # "said US forces must ensure security": a demand
+            inner = self.find(comp, memo, depth + 1)
+            kind, inner_code = "demand", (inner.code if inner else "100")
+        if kind is None and lemma in LIGHT and inner is not None:
+            # "renewed an appeal to Belgium to extradite": the frame is the object noun
+            for c in tok.children:
+                if c.dep_ == "dobj" and self.lemma(c) in self.words.frames.get("appeal", ()) | \
+                        self.words.frames.get("demand", ()) | self.words.frames.get("intent", ()) | \
+                        self.words.frames.get("threaten", ()):
+                    kind = self._frame_kind(self.lemma(c), inner.code)
+        if kind is None and lemma in ASPECT and inner is not None:
+            kind, inner_code = "aspect", inner.code
+        if kind == "aspect":
+            found = _Found(inner_code, tok, "aspect", inner)
+            found.mode = inner.mode if inner is not None else "asserted"
+        elif kind == "abstain":
             code = self.words.compose_code(kind, inner_code)
             if inner is not None:
                 inner.mode = "negated"
@@ -265,22 +347,37 @@ class Coder:
             if inner is not None:
                 inner.mode = "denied"
         elif kind and inner_code:
-            found = _Found(self.words.compose_code(kind, inner_code), tok, kind, inner, noun=noun[0] if noun else None)
+            found = _Found(own[0] if phrase and own else self.words.compose_code(kind, inner_code), tok, kind, inner,
+                           noun=noun[0] if noun and inner is None else None)
             if inner is not None and inner.mode != "asserted":
                 found.mode = inner.mode
-        elif noun and (lemma in LIGHT or own is None or (own[1] == 0 and own[0][:2] == noun[1][:2]
-                                                           and noun[1][:1].isdigit())):
-            if noun[1][:1].isdigit() and (own is None or own[1] == 0):
-                found = _Found(self._digits(noun[1]), tok, noun=noun[0])
-            elif own is not None:
+        elif noun and (lemma in LIGHT or (own is not None and own[1] == 0 and own[0][:2] == noun[1][:2]
+                                          and noun[1][:1].isdigit())):
+            if own is None or (own[1] <= 1 and own[0][:2] != noun[1][:2]) or (lemma in LIGHT and own[1] == 0):
+                found = _Found(noun[1], tok, noun=noun[0])  # a kind ("reform") until it is emitted
+            else:
                 found = _Found(own[0], tok)
         elif own is not None:
             found = _Found(own[0], tok)
         if found is None:
-            return None
+            # a frame over a clause with no code of its own ("demanded that Hamas renounce ...")
+            if comp is not None and lemma not in SPEECH and own is not None:
+                found = _Found(own[0], tok)
+            else:
+                return None
+        if found.frame is not None or lemma in self.words.frames.get("demand", ()) | \
+                self.words.frames.get("appeal", ()) | self.words.frames.get("threaten", ()):
+            found.comp = comp
         self._modality(tok, found)
         memo[tok.i] = found
         return found
+
+    def _uncompose(self, code: str) -> str:
+        """The event an intent code (03x) promises: 0332 -> 072."""
+        for k, v in self.words.compose.get("intent", {}).items():
+            if v == code and k[:1].isdigit() and k != "*":
+                return k
+        return code
 
     @staticmethod
     def _digits(code: str) -> str:
@@ -318,6 +415,32 @@ class Coder:
         for c in tok.children:
             if c.dep_ == "amod" and self.lemma(c) in words.hypothetical:  # an "expected attack"
                 found.mode = "hypothetical"
+        if found.mode == "negated" and found.code[:1].isdigit() and (
+                found.frame in ("intent", "modal") or any(c.dep_ == "aux" and c.lower_ in MODAL_WILL
+                                                          for c in tok.children)):
+            # "will not accept refugees", "would not meet the demands": a refusal
+            base = found.inner.code if found.inner is not None else found.code
+            if found.frame == "modal" or (found.inner is None and base[:2] in ("03",)):
+                base = self._uncompose(found.code)
+            found.code, found.frame, found.mode = self.words.compose_code("reject", base), "reject", "asserted"
+        if found.code in ("1823", "182", "190"):
+            # killed by aircraft, in an attack: the means says how
+            for c in tok.children:
+                if c.dep_ in ("nsubj", "agent"):
+                    heads = [c] if c.dep_ == "nsubj" else [g for g in c.children if g.dep_ == "pobj"]
+                    for h in heads:
+                        code = WEAPONS.get(h.lower_) or next((WEAPONS[m.lower_] for m in h.children
+                                                              if m.lower_ in WEAPONS), None)
+                        nc = self.noun_code(h) if h.pos_ == "NOUN" else None
+                        if nc and nc[:1].isdigit() and 18 <= int(nc[:2]) <= 20 and nc != found.code:
+                            code = nc
+                        if code:
+                            found.code = code
+                elif c.dep_ == "prep" and c.lower_ in ("in", "during"):
+                    for g in c.children:
+                        nc = self.noun_code(g) if g.dep_ == "pobj" else None
+                        if nc and nc[:1].isdigit() and 18 <= int(nc[:2]) <= 20 and nc not in ("1823", "182"):
+                            found.code = nc
 
     # ---- arguments -----------------------------------------------------------------------
     def _subjects(self, tok: Any, seen: int = 0) -> tuple[list[Any], bool]:
@@ -332,6 +455,10 @@ class Coder:
         for c in tok.children:
             if c.dep_ == "agent":
                 return [g for g in c.children if g.dep_ == "pobj"], True
+        if any(self.lemma(tok) in v for v in self.words.frames.values()):
+            for c in tok.children:  # "Vietnam is committed to", "Israel is opposed to"
+                if c.dep_ == "nsubjpass":
+                    return [c], False
         if any(c.dep_ == "nsubjpass" for c in tok.children) or (tok.dep_ == "relcl" and tok.tag_ == "VBN"):
             # "was killed in an Israeli bombing": the actor of the means
             for c in tok.children:
@@ -349,7 +476,7 @@ class Coder:
                 if objs:
                     return objs, False
             return self._subjects(h, seen + 1)
-        if tok.dep_ in ("conj", "advcl", "ccomp"):
+        if tok.dep_ in ("conj", "advcl", "ccomp", "acomp", "attr", "oprd"):
             return self._subjects(h, seen + 1)
         if tok.dep_ == "pcomp":  # "in the process of providing": the clause's verb
             v = h
@@ -365,7 +492,7 @@ class Coder:
                 return self._subjects(v, seen + 1)
         return [], False
 
-    def _targets(self, tok: Any, statement: bool = False) -> list[list[Any]]:
+    def _targets(self, tok: Any, statement: bool = False, code: str = "") -> list[list[Any]]:
         """Candidate targets of `tok`'s event, best first: each a group of tokens."""
         kids = list(tok.children)
         out: list[list[Any]] = []
@@ -378,7 +505,8 @@ class Coder:
         if tok.dep_ == "relcl" and tok.tag_ == "VBN":
             out.append([tok.head])
         preps = {c.lower_: c for c in kids if c.dep_ in ("prep", "prt", "dative")}
-        allowed = ("to",) if statement else TARGET_PREPS
+        allowed = ("to",) if statement else tuple(
+            p for p in TARGET_PREPS if p != "in" or code[:2] not in ("01", "08", "14", "15"))
         for p in allowed:
             if p in preps:
                 out.append([g for g in preps[p].children if g.dep_ == "pobj" and not self._patient_event(g)])
@@ -399,20 +527,29 @@ class Coder:
         return tok.pos_ == "NOUN" and self.noun_code(tok) is not None
 
     def target_actors(self, groups: list[list[Any]], ctx: Context, day: str | None, speaker: Actor | None,
-                      near: list[Actor]) -> list[Actor]:
+                      near: list[Actor], sources: list[Actor | None] | None = None) -> list[Actor]:
+        """The first group of candidates that names actors; one that names only the source's
+        own country (or no country) gives way to a later one naming another country
+        ("mobilized army reservists for a war against Iraq")."""
+        first: list[Actor] = []
+        home = {s.country for s in sources or () if s is not None and s.country}
         for g in groups:
             got = self.actors_of(g, ctx, day, speaker, near)
-            if got:
+            if not got:
+                continue
+            if not home or any(a.country and a.country not in home for a in got):
                 return got
-        return []
+            if not first:
+                first = got
+        return first
 
     # ---- actors --------------------------------------------------------------------------
     def actor(self, tok: Any, ctx: Context, day: str | None, depth: int = 0) -> Actor | None:
         """The actor a token's noun phrase names (looking inside it when it names none)."""
-        if tok.lower_ in PRONOUNS:
+        if _pronoun(tok):
             return None
         a = self._np_actor(tok, ctx, day)
-        if a is not None or depth >= 2:
+        if a is not None or depth >= 3:
             return a
         # inside: "Turkey's efforts", "a U.N. Security Council resolution", "aid for Romania"
         patient = self.lemma(tok) in PATIENT_NOUNS
@@ -426,7 +563,7 @@ class Coder:
                 if got:
                     return got
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "against", "on", "with", "in", "from"):
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "against", "on", "with", "in", "from", "by"):
                 if c.lower_ == "of" and patient:
                     continue
                 for g in c.children:
@@ -542,12 +679,60 @@ class Coder:
             for m in [t, *t.conjuncts]:
                 if any(o.start <= m.idx < o.end for o in out):
                     continue  # "Russian President and Iran's ally Vladimir Putin" is one actor
-                if m.lower_ in PRONOUNS:
+                if _pronoun(m):
                     a = self._pronoun(m, speaker, near, ctx)
                 else:
                     a = self.actor(m, ctx, day)
+                if a is not None and a.country is None and a.how == "sector":
+                    a = self._with_country(m, a, ctx, day)
                 if a is not None and all(a.code != o.code for o in out):
                     out.append(a)
+                if a is not None and not _pronoun(m):
+                    out += [b for b in self._coordinated_countries(m, a) if all(b.code != o.code for o in out)]
+        return out
+
+    def _place(self, tok: Any, ctx: Context, day: str | None) -> Actor | None:
+        """The country where the event happens ("in southern Gaza"), if the clause says."""
+        for h in [tok, *[c for c in tok.children if c.dep_ == "dobj"]]:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "inside", "near"):
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            got = self.actor(g, ctx, day)
+                            if got is not None and got.country and got.country not in INTERNATIONAL:
+                                return got
+        return None
+
+    @staticmethod
+    def _inherit(a: Actor, place: Actor) -> Actor:
+        return Actor(make_code(place.country, a.sector), place.country, a.sector, a.name, a.text, a.start, a.end,
+                     a.how, a.group)
+
+    def _with_country(self, tok: Any, a: Actor, ctx: Context, day: str | None) -> Actor:
+        """A sector named without its country ("doctors from two American aid groups"): the
+        country inside the phrase, if any."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "of", "in"):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        got = self.actor(g, ctx, day)
+                        if got is not None and got.country:
+                            code = make_code(got.country, a.sector)
+                            return Actor(code, got.country, a.sector, got.name, a.text, a.start, a.end, "sector")
+        return a
+
+    def _coordinated_countries(self, tok: Any, a: Actor) -> list[Actor]:
+        """"French and Egyptian warships", "U.S. and Russian negotiators": one actor per country."""
+        out = []
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i:
+                for m in c.conjuncts:
+                    key = m.lower_.removesuffix("'s")
+                    hit = self.actors.countries.get(key)
+                    if hit and hit[0] != a.country:
+                        iso, name, _ = hit
+                        out.append(Actor(make_code(iso, a.sector), iso, a.sector, name, m.text, m.idx,
+                                         m.idx + len(m), "country"))
         return out
 
     @staticmethod
@@ -569,7 +754,7 @@ class Coder:
         found: list[_Found] = []
         consumed: set[int] = set()
         for tok in sent:
-            if tok.pos_ in ("VERB", "ADJ") or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+            if self._trigger(tok):
                 f = self.find(tok, memo)
                 if f is not None:
                     found.append(f)
@@ -577,6 +762,7 @@ class Coder:
                     while inner is not None:
                         if f.frame != "deny":
                             consumed.add(inner.tok.i)
+                            consumed.update(c.i for c in inner.tok.conjuncts)
                         inner = inner.inner
         events: list[Event] = []
         day_default = ctx.date
@@ -586,6 +772,12 @@ class Coder:
             if f.tok.i in consumed:
                 continue
             tok = f.tok
+            if f.mode == "asserted" and self._purpose(tok):
+                f.mode = "hypothetical"  # "met to discuss": what a clause is for has not happened
+            if not f.code[:1].isdigit():
+                f.code = self._digits(f.code)
+            if tok.dep_ == "relcl" and int(f.code[:2]) < 14:
+                continue  # "rebels who entered the country": background, unless it is violence
             day, day_source = self._date(tok, sent, ctx)
             speaker, attribution = self._speaker(tok, sent, ctx, day)
             subj, _ = self._subjects(tok)
@@ -597,12 +789,27 @@ class Coder:
                 if self.require_source:
                     continue
                 sources = [None]  # type: ignore[list-item]
+            if any(t.country is None for t in targets):
+                # "accepted demands from rebels": a group named without its country belongs to
+                # where the event happens, else to the source's country
+                place = self._place(tok, ctx, day) or next((s for s in sources if s is not None and s.country
+                                                            and s.country[:3] not in INTERNATIONAL), None)
+                if place is not None:
+                    targets = [self._inherit(t, place) if t.country is None else t for t in targets]
+            if any(s is not None and s.country is None for s in sources):
+                place = self._place(tok, ctx, day) or next((t for t in targets if t.country
+                                                            and t.country not in INTERNATIONAL), None)
+                if place is not None:
+                    sources = [self._inherit(s, place) if s is not None and s.country is None else s
+                               for s in sources]
             targets = [t for t in targets if all(s is None or t.code != s.code for s in sources)]
             pairs: list[tuple[Actor, Actor | None]] = []
-            if not targets and len(sources) > 1 and f.code[:2] in RECIPROCAL | {"03"}:
+            if len(sources) > 1 and f.code[:2] in RECIPROCAL | {"03"} and (not targets or f.code[:2] == "04"):
                 pairs = [(a, b) for a in sources for b in sources if a is not b]
             else:
                 pairs = [(s, t) for s in sources for t in (targets or [None])]
+                if f.code in MUTUAL:
+                    pairs += [(t, s) for s, t in pairs if t is not None and s is not None]
             depth = 0
             h = tok
             while h.head.i != h.i and depth < 20:
@@ -619,42 +826,84 @@ class Coder:
                     for a in isrc:
                         for b in itg or [None]:
                             if b is None or b.code != a.code:
-                                events.append(Event(inner.code, (inner.tok.idx, inner.tok.idx + len(inner.tok)),
+                                events.append(Event(self._digits(inner.code), (inner.tok.idx, inner.tok.idx + len(inner.tok)),
                                                     s_span, a, b, "denied", None, attribution, day or day_default,
                                                     day_source if day else ("article" if day_default else None),
                                                     depth + 1))
-            near.extend(sources)
+            near.extend(a for a in sources if a is not None)
         if near:
             ctx.recent = (ctx.recent + near)[-6:]
+        others = {f.tok.i for f in found if f.code not in STATEMENT_CODES}
+        if any(e.code not in STATEMENT_CODES for e in events) or others:
+            # "X said": a statement only when what was said is no event of its own
+            events = [e for e in events if e.code not in STATEMENT_CODES or e.frame is not None]
         return events
+
+    def _trigger(self, tok: Any) -> bool:
+        """Whether `tok` may head an event: a verb (not a modifier), or an adjective after "be"."""
+        if tok.pos_ == "VERB":
+            if tok.dep_ in ("amod", "compound", "nmod", "npadvmod", "nsubj", "dobj", "pobj"):
+                return False
+            if tok.dep_ == "acl" and tok.tag_ == "VBN" and not any(c.dep_ == "agent" for c in tok.children):
+                return False  # "a letter handed over to the UN": a description
+            if tok.dep_ == "pcomp" and (tok.head.head.pos_ in ("NOUN", "PROPN")
+                                        or tok.head.head.dep_ in ("acl", "amod")):
+                return False  # "the chances of resuming talks", "a meeting aimed at establishing"
+            return True
+        if tok.pos_ == "ADJ":
+            return tok.dep_ in ("acomp", "ROOT", "xcomp", "ccomp", "conj", "advcl", "oprd")
+        return tok.pos_ == "AUX" and tok.dep_ == "ROOT"
+
+    @staticmethod
+    def _purpose(tok: Any) -> bool:
+        """An infinitive that is not governed by a frame: a purpose or a noun's complement."""
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            return False
+        return tok.dep_ in ("advcl", "acl", "relcl")
 
     def _frame_targets(self, f: _Found, sources: list[Actor], ctx: Context, day: str | None,
                        speaker: Actor | None, near: list[Actor]) -> list[Actor]:
         tok = f.tok
+
+        def ta(groups: list[list[Any]], c: Any, d: Any, spk: Any, nr: Any) -> list[Actor]:
+            return self.target_actors(groups, c, d, spk, nr, sources)
+
         statement = f.code in STATEMENT_CODES and f.frame is None
         if f.frame is None or f.frame == "modal":
-            return self.target_actors(self._targets(tok, statement), ctx, day, speaker, near)
+            got = ta(self._targets(tok, statement, f.code), ctx, day, speaker, near)
+            if not got and statement:  # "said NATO would need to remain strong"
+                subj = [[g] for c in tok.children if c.dep_ == "ccomp" for g in c.children
+                        if g.dep_ in ("nsubj", "nsubjpass") and g.lower_ not in PRONOUNS]
+                got = [a for a in ta(subj, ctx, day, speaker, near)
+                       if all(a.code != s.code for s in sources if s is not None)]
+            return got
         # a frame: whom it addresses ("urged Tehran", "called on Iran"), else who the that-clause
         # is about ("warned that Hezbollah would pay"), else the target of what it governs
         direct = [[c] for c in tok.children if c.dep_ in ("dobj", "dative", "iobj") and (f.noun is None or c.i != f.noun.i)
                   and not self._eventish(c)]
         direct += [[g for g in c.children if g.dep_ == "pobj"] for c in tok.children
                    if c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "to", "with")]
-        got = self.target_actors([g for g in direct if g], ctx, day, speaker, near)
+        got = ta([g for g in direct if g], ctx, day, speaker, near)
         if got:
             return got
         inner = f.inner
+        if inner is None and f.comp is not None:
+            subj = [[c] for c in f.comp.children if c.dep_ in ("nsubj", "nsubjpass")]
+            got = [a for a in ta(subj, ctx, day, speaker, near)
+                   if all(s is None or a.code != s.code for s in sources)]
+            if got:
+                return got
         if inner is not None:
             if inner.tok.dep_ == "ccomp":
                 subj = [[c] for c in inner.tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-                got = [a for a in self.target_actors(subj, ctx, day, speaker, near)
-                       if all(a.code != s.code for s in sources)]
+                got = [a for a in ta(subj, ctx, day, speaker, near)
+                       if all(s is None or a.code != s.code for s in sources)]
                 if got:
                     return got
-            return self.target_actors(self._targets(inner.tok), ctx, day, speaker, near)
+            return ta(self._targets(inner.tok), ctx, day, speaker, near)
         if f.noun is not None:
-            return self.target_actors(self._targets(tok) + [[f.noun]], ctx, day, speaker, near)
-        return self.target_actors(self._targets(tok), ctx, day, speaker, near)
+            return ta(self._targets(tok) + [[f.noun]], ctx, day, speaker, near)
+        return ta(self._targets(tok), ctx, day, speaker, near)
 
     def _speaker(self, tok: Any, sent: Any, ctx: Context, day: str | None) -> tuple[Actor | None, dict[str, Any] | None]:
         """Who is reported to have said what holds `tok`, as an actor and as an attribution."""
@@ -715,6 +964,10 @@ class Coder:
         for sent in doc.sents:
             out += self.code_sentence(sent, ctx)
         return out
+
+
+def _pronoun(tok: Any) -> bool:
+    return tok.lower_ in PRONOUNS and not (tok.text.isupper() and len(tok.text) > 1)
 
 
 def country_slot(actor: dict[str, Any] | Actor | None) -> str | None:

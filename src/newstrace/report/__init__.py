@@ -28,8 +28,13 @@ section (totals, per outlet, the unsupported claims most worth checking, the con
 ones) and each listed story of two articles or more a claim matrix, claims x articles (see
 `claims.py`). Only counts, short rows and the matrices' bounded claims are kept.
 
-Later analyses (events) have reserved, empty blocks in `templates/report.html.j2`; see
-`RESERVED_SECTIONS`.
+Events (`events=`, the records of events.jsonl) get a section after the attributions: counts
+by mode and quad class, the most active actors, the actor network drawn as inline SVG, a
+timeline per busiest source -> target pair and a table of the events with their sentences
+(see `events.py`). The records are given whole; only the table's bounded rows keep sentences
+taken out of the articles as they stream past.
+
+No section is reserved for a later analysis any more (`RESERVED_SECTIONS` is empty).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from newstrace.report import render
 from newstrace.report.attributions import Attributions
 from newstrace.report.claims import LETTERS as CLAIM_LETTERS
 from newstrace.report.claims import Claims
+from newstrace.report.events import Events
 from newstrace.report.provenance import Provenance
 
 __all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
@@ -75,7 +81,7 @@ STORIES_OPEN = 10
 UNDATED_SHOWN = 12
 MEMBERS_SHOWN = 25
 # Sections a later version will add; the template has an empty block for each, not rendered.
-RESERVED_SECTIONS = ("events",)
+RESERVED_SECTIONS: tuple[str, ...] = ()
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parent / "static"
@@ -102,7 +108,8 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
                  sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000,
                  stories: list[dict] | None = None, derivations: list[dict] | None = None,
                  attributions_for: Callable[[str], list[dict]] | None = None,
-                 claims_for: Callable[[str], list[dict]] | None = None) -> None:
+                 claims_for: Callable[[str], list[dict]] | None = None,
+                 events: list[dict] | None = None) -> None:
     """Write the HTML report of a run to `path` (replaced atomically when done).
 
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
@@ -120,6 +127,8 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     order); it is called once for every article. Given, the detailed articles show their
     claims, the page has a claims section and the listed stories of two articles or more a
     claim matrix; None (not analysed) leaves them all out.
+    `events` are event records (as in events.jsonl); given (even empty), the page has an
+    events section; None (not analysed) leaves it out.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +138,7 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     listed = _Stories(stories)
     tally = _Tally(max(0, int(detail_limit)), listed, Provenance(derivations),
                    Attributions(listed.listed, enabled=attributions_for is not None),
-                   Claims(listed.listed, enabled=claims_for is not None))
+                   Claims(listed.listed, enabled=claims_for is not None), Events(events))
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=str(path.parent)) as spool:
@@ -175,12 +184,13 @@ class _Tally:
 
     def __init__(self, detail_limit: int, stories: _Stories | None = None,
                  provenance: Provenance | None = None, attributions: Attributions | None = None,
-                 claims: Claims | None = None) -> None:
+                 claims: Claims | None = None, events: Events | None = None) -> None:
         self.detail_limit = detail_limit
         self.stories = stories if stories is not None else _Stories(None)
         self.provenance = provenance if provenance is not None else Provenance(None)
         self.attributions = attributions if attributions is not None else Attributions(enabled=False)
         self.claims = claims if claims is not None else Claims(enabled=False)
+        self.events = events if events is not None else Events(None)
         self.count = 0
         self.detailed = 0
         self.sentences = 0
@@ -213,6 +223,8 @@ class _Tally:
         number = self.count
         aid = str(a.get("id"))
         self.provenance.take(a)
+        if self.events.enabled:
+            self.events.take(a, number)
         anchor = render.anchor_id(aid)
         title = (a.get("title") or "").strip()
         source = a.get("source") or ""
@@ -403,6 +415,7 @@ class _Tally:
             **self.provenance.context(self.seen),
             **self.attributions.context(self.seen),
             **self.claims.context(self.seen),
+            **self.events.context(self.seen),
         }
 
 

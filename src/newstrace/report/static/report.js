@@ -182,8 +182,12 @@
   });
   /* ---- a line of an article's table under the pointer lights its highlights in the text
      above: attributions (source, cue, content) from the "who said what" table, claims from the
-     claims list (a claim's tag in the text links to, and opens, its line) ---- */
-  function lightOnHover(lineSel, attr, onClass) {
+     claims list (a claim's tag in the text links to, and opens, its line). The item's `attr`
+     is one number; what is lit is every element under `litSel` (default ".atext") in the
+     item's `scopeSel` (default ".article") whose `attr` lists that number ---- */
+  function lightOnHover(lineSel, attr, onClass, scopeSel, litSel) {
+    scopeSel = scopeSel || ".article";
+    litSel = litSel || ".atext";
     var lit = [], line = null;
     function unlight() { lit.forEach(function (p) { p.classList.remove(onClass); }); lit = []; line = null; }
     doc.addEventListener("mouseover", function (ev) {
@@ -191,16 +195,22 @@
       if (item === line) return;
       unlight();
       if (!item) return;
-      var art = item.closest(".article");
+      var art = item.closest(scopeSel);
       var n = item.getAttribute(attr);
       if (!art || !/^[0-9]+$/.test(n)) return;
       line = item;
-      lit = $$(".atext [" + attr + '~="' + n + '"]', art);
+      lit = $$(litSel + " [" + attr + '~="' + n + '"]', art);
       lit.forEach(function (p) { p.classList.add(onClass); });
     });
   }
   lightOnHover(".att-tbl tr[data-att]", "data-att", "att-on");
   lightOnHover(".cl-list [data-claim]", "data-claim", "cl-on");
+
+  /* ---- events: in the actor network, the pointer on an actor lights it and its arrows, on
+     an arrow lights it and its two actors (CSS dims the rest while something is lit; each
+     has its own class, so that leaving one for the other never unlights what the other lit) ---- */
+  lightOnHover(".ev-net .ev-node", "data-evn", "ev-on-n", ".ev-net", "svg");
+  lightOnHover(".ev-net .ev-edge", "data-eve", "ev-on-e", ".ev-net", "svg");
 
   window.addEventListener("hashchange", openFromHash);
   openFromHash();

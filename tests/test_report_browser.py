@@ -7,6 +7,7 @@ narrow-screen drawer) must do what they claim.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -296,6 +297,65 @@ def test_claims_in_a_browser(browser, tmp_path):
         box = matrix.bounding_box()
         assert box["width"] > 400 and box["height"] > 150
         assert "<script>" in matrix.locator("thead").evaluate("el => el.textContent")
+        view.check_clean()
+    finally:
+        view.close()
+
+
+def test_events_in_a_browser(browser, tmp_path):
+    """The actor network is drawn and visible; the pointer on an arrow lights it and its two
+    actors and dims the rest, on an actor lights it and its arrows; the timelines and the table
+    are there; nothing logs an error."""
+    try:
+        from tests.test_report_events import build as build_events
+    except ImportError:  # tests/ not a package
+        from test_report_events import build as build_events
+
+    build_events(tmp_path)
+    view = Opened(browser, tmp_path / "report.html", 1280)
+    page = view.page
+    expect = sync_api.expect
+    try:
+        page.locator("#sidebar a[href='#events']").click()
+        expect(page.locator("#events h2")).to_be_in_viewport()
+        graph = page.locator("#events svg.ev-graph")
+        graph.evaluate("el => el.scrollIntoView({block: 'center'})")
+        expect(graph).to_be_in_viewport(ratio=1)
+        box = graph.bounding_box()
+        assert box["width"] > 400 and box["height"] > 150
+        expect(graph.locator("g.ev-node")).to_have_count(6)
+        expect(graph.locator("g.ev-edge")).to_have_count(4)
+        edge = graph.locator('g.ev-edge[data-from="VARGOV"][data-to="OSTGOV"]')
+        other = graph.locator('g.ev-edge[data-from="VARREB"]')
+        assert float(other.evaluate("el => getComputedStyle(el).opacity")) == 1
+        # the pointer on the middle of the arrow (curved: the pair has an arrow the other way too)
+        x, y = edge.locator("path.ev-hit").evaluate(
+            "el => { const p = el.getPointAtLength(el.getTotalLength() / 2), m = el.getScreenCTM();"
+            " return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f]; }")
+        page.mouse.move(x, y)
+        expect(edge).to_have_class(re.compile(r"\bev-on-e\b"))
+        expect(graph.locator("g.ev-node.ev-on-e")).to_have_count(2)
+        expect(graph.locator('g.ev-node[data-actor="VARGOV"]')).to_have_class(re.compile(r"\bev-on-e\b"))
+        page.wait_for_function("el => parseFloat(getComputedStyle(el).opacity) < 0.5", arg=other.element_handle())
+        assert float(edge.evaluate("el => getComputedStyle(el).opacity")) == 1
+        # then an actor: it lights with its one arrow, and the arrow lit before is not any more
+        graph.locator('g.ev-node[data-actor="VARREB"] circle').hover()
+        expect(graph.locator("g.ev-edge.ev-on-n")).to_have_count(1)
+        expect(graph.locator('g.ev-edge.ev-on-n[data-to="OSTMIL"]')).to_have_count(1)
+        expect(graph.locator(".ev-on-e")).to_have_count(0)
+        page.wait_for_function("el => parseFloat(getComputedStyle(el).opacity) < 0.5", arg=edge.element_handle())
+        stroke = graph.locator('g.ev-node[data-actor="VARREB"] circle').evaluate(
+            "el => getComputedStyle(el).strokeWidth")
+        assert stroke == "3px"
+        # away from the drawing, nothing is lit
+        page.locator("#events h2").hover()
+        expect(graph.locator(".ev-on-n")).to_have_count(0)
+        page.wait_for_function("el => getComputedStyle(el).opacity === '1'", arg=edge.element_handle())
+        # a timeline per dyad, one dot per dated event; every event in the table
+        expect(page.locator("#events figure.ev-dyad svg.ev-tl")).to_have_count(4)
+        expect(page.locator("#events circle.ev-dot")).to_have_count(5)
+        expect(page.locator("#events tr.ev-row")).to_have_count(11)
+        expect(page.locator("#events tr.ev-m-negated .ev-mode")).to_be_visible()
         view.check_clean()
     finally:
         view.close()

@@ -288,7 +288,7 @@ def test_network_is_capped_to_the_most_active_actors(tmp_path, monkeypatch):
     nodes, edges = _network(page)
     assert len(nodes) == 3 and {"VARGOV", "OSTGOV"} <= set(nodes)
     assert all(s in nodes and t in nodes for s, t in edges)
-    note = _plain(_block(_section(page), 'class="notice warn ev-capped"', "</p>"))
+    note = _plain(_block(_section(page), 'ev-capped">', "</p>")[len('ev-capped">'):])
     assert note.startswith("The network draws the 3 most active of 6 actors;")
 
 
@@ -348,7 +348,7 @@ def test_table_lists_every_event_with_its_mode_sentence_and_article(tmp_path):
     for code, mode in (("190", "negated"), ("163", "hypothetical"), ("040", "denied"), ("184", "attempted")):
         row = by_code[code]
         assert f'class="ev-row ev-m-{mode} ev-uncounted"' in row
-        assert f'<span class="badge ev-mode ev-mode-{mode}">{mode}</span>' in _cells(row)["Mode"]
+        assert f'<span class="badge ev-mode ev-mode-{mode}">{mode}</span>' in _cells(row)["Event"]
     assert "ev-uncounted" not in by_code["025"] and "badge ev-mode" not in by_code["025"]
     # a missing target is a dash; the actors show their code and the words that name them
     shelling = _cells(by_code["194"])
@@ -399,10 +399,10 @@ def test_hostile_text_is_escaped(tmp_path):
     assert page.count("<script") == 1  # the page's own script only
     section = _section(page)
     assert "<b>stormed</b>" not in section
-    escaped = "Rebels &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; "
     storm = next(r for r in _rows(page) if "182" in r)
-    assert escaped in storm
-    assert "A post &lt;b&gt;stormed&lt;/b&gt;" in storm and f"Evil {html.escape(HOSTILE)} Wire" in storm
+    assert '<span class="ev-source" title="source · VARREB">Rebels</span> &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; ' \
+        '<span class="ev-trigger"' in _cells(storm)["Event"]
+    assert "A post &lt;b&gt;stormed&lt;/b&gt;" in storm and "Evil &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Wire" in storm
     # and in the dots' tooltips
     (_, _, title, _), = _dots(_dyads(page)[("VARREB", "OSTMIL")])
     assert "A post <b>stormed</b> (Evil <script>" in title

@@ -31,7 +31,7 @@ SPEECH = frozenset({"say", "tell", "announce", "state", "declare", "add", "note"
                     "contend", "maintain", "affirm", "disclose", "reveal", "tweet", "post", "testify",
                     "conclude", "believe", "think", "predict", "estimate", "expect", "hope", "fear"})
 # Verbs whose object noun names the event ("launched attacks", "reached an agreement").
-LIGHT = frozenset({"hand", "ship", "donate", "transfer", "renew", "submit", "present", "put", "institute",
+LIGHT = frozenset({"complete", "speed", "hand", "ship", "donate", "transfer", "renew", "submit", "present", "put", "institute",
                    "implement", "introduce", "enact", "adopt", "seek", "win",
                    "launch", "carry", "conduct", "stage", "mount", "make", "hold", "take", "undertake",
                    "begin", "start", "continue", "resume", "step", "intensify", "escalate", "wage",
@@ -192,17 +192,24 @@ class Coder:
         if not pats:
             return None
         around = None
-        best: tuple[int, int, str] | None = None
+        objects: set[str] | None = None
+        best: tuple[int, int, int, str] | None = None
         for p in pats:
+            hits = 0
             if p.words:
                 if around is None:
                     around = self._around(tok)
+                    objects = set()
+                    for c in tok.children:
+                        if c.dep_ in ("dobj", "attr", "nsubjpass"):
+                            objects |= self._noun_words(c)
                 if not all(w in around for w in p.words):
                     continue
-            key = (len(p.words), -p.order, p.code)
+                hits = sum(w in objects for w in p.words)  # type: ignore[operator]
+            key = (len(p.words), hits, -p.order, p.code)  # ties: the pattern naming the object
             if best is None or key > best:
                 best = key
-        return (best[2], best[0]) if best else None
+        return (best[3], best[0]) if best else None
 
     def noun_code(self, tok: Any) -> str | None:
         """What an event noun names ("air strikes" 195, "restraint" 087), or None."""
@@ -308,6 +315,9 @@ class Coder:
         if comp is not None and lemma not in SPEECH:
             inner = self.find(comp, memo, depth + 1)
         noun = self._object_noun(tok)
+        if inner is not None and noun is not None and comp is not None and comp.dep_ == "advcl" and (
+                lemma in LIGHT or lemma in ASPECT):
+            inner = None  # "started a hunger strike to protest": the object is the event
         if inner is not None and noun is not None:
             # "offered its troops to help": the object says more than the purpose clause
             if noun[1][:2] == inner.code[:2] and noun[1][:1].isdigit() and len(noun[1]) >= len(inner.code):
@@ -329,6 +339,15 @@ class Coder:
                         self.words.frames.get("demand", ()) | self.words.frames.get("intent", ()) | \
                         self.words.frames.get("threaten", ()):
                     kind = self._frame_kind(self.lemma(c), inner.code)
+        if inner is None and noun is None and lemma in HAPPEN and (own is None or own[1] == 0):
+            for c in tok.children:  # "Palestinian riots against Israeli policies are continuing"
+                if c.dep_ == "nsubj" and c.pos_ == "NOUN":
+                    code = self.noun_code(c)
+                    if code and code[:1].isdigit() and int(code[:2]) >= 14:
+                        found = _Found(code, tok, noun=c)
+                        self._modality(tok, found)
+                        memo[tok.i] = found
+                        return found
         if kind is None and lemma in ASPECT and inner is not None:
             kind, inner_code = "aspect", inner.code
         if kind == "aspect":
@@ -506,14 +525,15 @@ class Coder:
             out.append([tok.head])
         preps = {c.lower_: c for c in kids if c.dep_ in ("prep", "prt", "dative")}
         allowed = ("to",) if statement else tuple(
-            p for p in TARGET_PREPS if p != "in" or code[:2] not in ("01", "08", "14", "15"))
+            p for p in TARGET_PREPS if p != "in" or code[:2] != "01")
         for p in allowed:
             if p in preps:
                 out.append([g for g in preps[p].children if g.dep_ == "pobj" and not self._patient_event(g)])
         if statement:
             return [g for g in out if g]
         for d in dobj:  # the object's own phrases: "attacks against Israel", "a message ... to Khamenei"
-            dpreps = {c.lower_: c for c in d.children if c.dep_ == "prep"}
+            # "Haniyeh's death on Iranian territory": where, not whom
+            dpreps = {} if self._patient_event(d) else {c.lower_: c for c in d.children if c.dep_ == "prep"}
             for p in TARGET_PREPS:
                 if p in dpreps and p != "from":
                     out.append([g for g in dpreps[p].children if g.dep_ == "pobj"])
@@ -785,6 +805,8 @@ class Coder:
             targets = self._frame_targets(f, sources, ctx, day, speaker, near)
             if f.code in STATEMENT_CODES and not targets:
                 continue
+            sources = [a for a in sources if not (a.country is None and a.sector in ("CVL", "")
+                                                  and int(self._digits(f.code)[:2]) <= 13)]
             if not sources:
                 if self.require_source:
                     continue
@@ -802,7 +824,10 @@ class Coder:
                 if place is not None:
                     sources = [self._inherit(s, place) if s is not None and s.country is None else s
                                for s in sources]
-            targets = [t for t in targets if all(s is None or t.code != s.code for s in sources)]
+            targets = [t for t in targets if all(s is None or not _same(s, t) for s in sources)]
+            if f.code.startswith("183") and any(s is not None and s.country and s.country not in INTERNATIONAL
+                                                and s.sector in (None, "MIL", "GOV") for s in sources):
+                f.code = "195"  # a state's bombing is an air strike, not a terrorist bomb
             pairs: list[tuple[Actor, Actor | None]] = []
             if len(sources) > 1 and f.code[:2] in RECIPROCAL | {"03"} and (not targets or f.code[:2] == "04"):
                 pairs = [(a, b) for a in sources for b in sources if a is not b]
@@ -847,7 +872,8 @@ class Coder:
             if tok.dep_ == "acl" and tok.tag_ == "VBN" and not any(c.dep_ == "agent" for c in tok.children):
                 return False  # "a letter handed over to the UN": a description
             if tok.dep_ == "pcomp" and (tok.head.head.pos_ in ("NOUN", "PROPN")
-                                        or tok.head.head.dep_ in ("acl", "amod")):
+                                        or tok.head.head.dep_ in ("acl", "amod")) and \
+                    tok.head.head.lower_ not in ("process", "course", "act", "midst"):
                 return False  # "the chances of resuming talks", "a meeting aimed at establishing"
             return True
         if tok.pos_ == "ADJ":
@@ -869,6 +895,8 @@ class Coder:
             return self.target_actors(groups, c, d, spk, nr, sources)
 
         statement = f.code in STATEMENT_CODES and f.frame is None
+        if f.noun is not None and f.noun.dep_ == "nsubj":  # the subject is the event: its own phrases
+            return ta(self._targets(f.noun, False, f.code), ctx, day, speaker, near)
         if f.frame is None or f.frame == "modal":
             got = ta(self._targets(tok, statement, f.code), ctx, day, speaker, near)
             if not got and statement:  # "said NATO would need to remain strong"
@@ -883,6 +911,8 @@ class Coder:
                   and not self._eventish(c)]
         direct += [[g for g in c.children if g.dep_ == "pobj"] for c in tok.children
                    if c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "to", "with")]
+        direct += [[g for g in p.children if g.dep_ == "pobj"] for c in tok.children if c.dep_ == "dobj"
+                   for p in c.children if p.dep_ == "prep" and p.lower_ in ("to", "on", "upon", "against", "with")]
         got = ta([g for g in direct if g], ctx, day, speaker, near)
         if got:
             return got
@@ -964,6 +994,14 @@ class Coder:
         for sent in doc.sents:
             out += self.code_sentence(sent, ctx)
         return out
+
+
+def _same(a: Actor, b: Actor) -> bool:
+    """One actor twice: the same code named by the same mention or name (a domestic event,
+    "the president imposed a curfew in Algiers", keeps two mentions of one country)."""
+    if a.code != b.code:
+        return False
+    return a.start < b.end and b.start < a.end or a.name == b.name or a.text.lower() == b.text.lower()
 
 
 def _pronoun(tok: Any) -> bool:

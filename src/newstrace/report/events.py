@@ -379,6 +379,8 @@ def network(views: list[dict], names: dict[str, str]) -> dict[str, Any] | None:
         mean = _mean([v["goldstein"] for v in evs if v["goldstein"] is not None])
         cls, verbal = edge_class(quads, mean)
         width = EDGE_W[0] if most <= 1 else EDGE_W[0] + (EDGE_W[1] - EDGE_W[0]) * (math.sqrt(count) - 1) / (math.sqrt(most) - 1)
+        # thin arrows fade a little, so that the busy pairs stand out in a dense drawing
+        opacity = 0.8 if most <= 1 else 0.45 + 0.45 * (math.sqrt(count) - 1) / (math.sqrt(most) - 1)
         a, b = nodes[index[s]], nodes[index[t]]
         bend = BEND if (t, s) in drawn and s != t else 0.0
         d, arrow = _edge_path((a["x"], a["y"]), a["r"], (b["x"], b["y"]), b["r"], width, bend)
@@ -389,7 +391,7 @@ def network(views: list[dict], names: dict[str, str]) -> dict[str, Any] | None:
             b["edges"].append(number)
         edges.append({
             "i": number, "source": s, "target": t, "from": a["i"], "to": b["i"], "n": count, "d": d,
-            "arrow": arrow, "width": round(width, 2), "cls": cls, "verbal": verbal,
+            "arrow": arrow, "width": round(width, 2), "opacity": round(opacity, 2), "cls": cls, "verbal": verbal,
             "title": "\n".join(x for x in (
                 f"{s} → {t}: {_plural(count, 'event')} · mean Goldstein {goldstein(mean)}",
                 " · ".join(f"{QUADS[q]} {quads[q]:,}" for q in sorted(quads)),

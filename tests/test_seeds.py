@@ -155,3 +155,44 @@ def test_seed_claims_across_the_corpus(shared_dir, tmp_path):
     assert "air defense systems" in denied["text"]
     assert denied["attribution"]["source"] == "New York Times"
     assert denied["denied_in_article"]["claim_id"] == denial["id"]
+
+
+def test_seed_events(shared_dir, tmp_path):
+    """Issue 7 through `analyze`: the events of 000 named in the issue, with their actors,
+    codes and directions (each asserted, in the seed's own words)."""
+    from newstrace.runner import AnalyzeOptions, analyze
+
+    out = tmp_path / "out"
+    analyze([str(shared_dir / "seeds")], out, AnalyzeOptions(jobs=1, report=False, claims=False))
+    events = read_jsonl(out / "events.jsonl")
+    seed = [e for e in events if e["article_id"].startswith("000_") and e["mode"] == "asserted"]
+
+    def find(src: str, root: str, tgt: str | None, trigger: str) -> dict:
+        for e in seed:
+            if (e["source"]["code"].startswith(src) and e["root_code"] == root and e["trigger"]["text"] == trigger
+                    and (tgt is None or (e["target"] and e["target"]["code"].startswith(tgt)))):
+                return e
+        raise AssertionError(f"no {src} -{root}-> {tgt} on {trigger!r}: "
+                             f"{[(e['source']['code'], e['code'], (e['target'] or {}).get('code'), e['trigger']['text']) for e in seed]}")
+
+    urge = find("RUS", "02", "IRN", "urged")  # Russia urges Iran to show restraint
+    assert urge["code"] == "0256" and urge["attribution"]["source"] == "a senior Iranian source"
+    assert find("IRN", "02", "RUS", "pressed")["code"].startswith("023")  # Iran asks Russia for jets
+    assert find("RUS", "07", "IRN", "providing")["code"] == "072"  # Russia supplies Iran with air defence
+    kill = find("ISR", "19", "PSE", "killed")  # Israel kills Haniyeh (in an Israeli bombing)
+    assert kill["target"]["name"] == "Ismail Haniyeh" and kill["goldstein"] == -10.0 and kill["quad_class"] == 4
+    oic = find("IGO", "11", None, "condemning")  # the OIC condemns the killing
+    assert "OIC" in oic["source"]["text"]
+    vow = find("LBN", "13", "ISR", "vowed")  # Hezbollah vows to retaliate against Israel
+    assert vow["code"] == "1384" and vow["source"]["name"] == "Hezbollah" and vow["frame"] == "threaten"
+    gallant = find("ISRGOV", "13", "LBN", "warned")  # Gallant threatens Hezbollah
+    assert gallant["source"]["name"] == "Yoav Gallant"
+    deny = find("IRN", "01", None, "denied")  # the Iranian Defense Ministry denies the reports
+    assert deny["code"] == "016" and "Defense Ministry" in deny["source"]["text"]
+    for e in events:  # every span is the text it claims to be
+        text = next(a for a in read_jsonl(out / "articles.jsonl") if a["id"] == e["article_id"])["text"]
+        assert text[e["start"]:e["end"]] == e["text"]
+        assert text[e["trigger"]["start"]:e["trigger"]["end"]] == e["trigger"]["text"]
+        for side in ("source", "target"):
+            if e[side]:
+                assert text[e[side]["start"]:e[side]["end"]] == e[side]["text"]

@@ -29,7 +29,7 @@ SPEECH = frozenset({"say", "tell", "announce", "state", "declare", "add", "note"
                     "explain", "write", "reiterate", "confirm", "reply", "respond", "quote", "assert",
                     "insist", "indicate", "acknowledge", "emphasize", "emphasise", "suggest", "argue",
                     "contend", "maintain", "affirm", "disclose", "reveal", "tweet", "post", "testify",
-                    "conclude", "believe", "think", "predict", "estimate", "expect", "hope", "fear"})
+                    "conclude", "believe", "think", "hope"})
 # Verbs whose object noun names the event ("launched attacks", "reached an agreement").
 LIGHT = frozenset({"complete", "speed", "hand", "ship", "donate", "transfer", "renew", "submit", "present", "put", "institute",
                    "implement", "introduce", "enact", "adopt", "seek", "win",
@@ -427,7 +427,7 @@ class Coder:
             h = h.head
             steps += 1
             lem = self.lemma(h)
-            if lem in words.hypothetical and lem not in SPEECH:
+            if lem in words.hypothetical:
                 found.mode = "hypothetical"
             elif lem in words.attempt and found.mode == "asserted":
                 found.mode = "attempted"
@@ -490,6 +490,9 @@ class Coder:
             return [], True
         h = tok.head
         if tok.dep_ == "xcomp":
+            raised = [c for c in h.children if c.dep_ == "nsubjpass"]
+            if raised:  # "Iran is expected to attack", "he was said to have ordered"
+                return raised, False
             if self.lemma(h) in OBJECT_CONTROL:
                 objs = [c for c in h.children if c.dep_ in ("dobj", "dative")]
                 if objs:
@@ -799,10 +802,11 @@ class Coder:
             if tok.dep_ == "relcl" and int(f.code[:2]) < 14:
                 continue  # "rebels who entered the country": background, unless it is violence
             day, day_source = self._date(tok, sent, ctx)
-            speaker, attribution = self._speaker(tok, sent, ctx, day)
+            when = day or day_default  # who held an office then
+            speaker, attribution = self._speaker(tok, sent, ctx, when)
             subj, _ = self._subjects(tok)
-            sources = self.actors_of(subj, ctx, day, self._speaker_for(tok, subj, speaker, ctx, day), near)
-            targets = self._frame_targets(f, sources, ctx, day, speaker, near)
+            sources = self.actors_of(subj, ctx, when, self._speaker_for(tok, subj, speaker, ctx, when), near)
+            targets = self._frame_targets(f, sources, ctx, when, speaker, near)
             if f.code in STATEMENT_CODES and not targets:
                 continue
             sources = [a for a in sources if not (a.country is None and a.sector in ("CVL", "")
@@ -814,12 +818,12 @@ class Coder:
             if any(t.country is None for t in targets):
                 # "accepted demands from rebels": a group named without its country belongs to
                 # where the event happens, else to the source's country
-                place = self._place(tok, ctx, day) or next((s for s in sources if s is not None and s.country
+                place = self._place(tok, ctx, when) or next((s for s in sources if s is not None and s.country
                                                             and s.country[:3] not in INTERNATIONAL), None)
                 if place is not None:
                     targets = [self._inherit(t, place) if t.country is None else t for t in targets]
             if any(s is not None and s.country is None for s in sources):
-                place = self._place(tok, ctx, day) or next((t for t in targets if t.country
+                place = self._place(tok, ctx, when) or next((t for t in targets if t.country
                                                             and t.country not in INTERNATIONAL), None)
                 if place is not None:
                     sources = [self._inherit(s, place) if s is not None and s.country is None else s
@@ -829,7 +833,7 @@ class Coder:
                                                 and s.sector in (None, "MIL", "GOV") for s in sources):
                 f.code = "195"  # a state's bombing is an air strike, not a terrorist bomb
             pairs: list[tuple[Actor, Actor | None]] = []
-            if len(sources) > 1 and f.code[:2] in RECIPROCAL | {"03"} and (not targets or f.code[:2] == "04"):
+            if len(sources) > 1 and f.code[:2] in RECIPROCAL | {"03"}:
                 pairs = [(a, b) for a in sources for b in sources if a is not b]
             else:
                 pairs = [(s, t) for s in sources for t in (targets or [None])]
@@ -846,7 +850,7 @@ class Coder:
                 if f.inner is not None and f.frame == "deny":
                     inner = f.inner
                     isub, _ = self._subjects(inner.tok)
-                    isrc = self.actors_of(isub, ctx, day, s, near) or [s]
+                    isrc = self.actors_of(isub, ctx, when, s, near) or [s]
                     itg = self.target_actors(self._targets(inner.tok), ctx, day, speaker, near)
                     for a in isrc:
                         for b in itg or [None]:

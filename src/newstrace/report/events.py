@@ -133,7 +133,8 @@ def _actor(value: Any) -> dict[str, Any] | None:
 def normalise(record: Any, index: int) -> dict[str, Any] | None:
     """One event record made safe to show (None if it is not a record at all): texts
     collapsed, numbers checked, the mode lower-cased, the date parsed (`when`, None when there
-    is none or it is not a date); `index` is its place in the records, for a stable order."""
+    is none or it is not a date; a record without a mode is taken as asserted); `index` is its
+    place in the records, for a stable order."""
     if not isinstance(record, dict):
         return None
     aid = record.get("article_id")
@@ -145,12 +146,11 @@ def normalise(record: Any, index: int) -> dict[str, Any] | None:
         attribution = {"source": _str(att.get("source")), "kind": _str(att.get("kind")),
                        "direct": att.get("direct") is True, "cue": _span(att.get("cue"))}
     date = _str(record.get("date"))
-    trigger = record.get("trigger")
     return {
         "index": index, "id": _str(record.get("id")) or "",
         "aid": None if aid is None or isinstance(aid, (dict, list)) else str(aid),
         "span": _span(record), "start": _int(record.get("start")), "text": record.get("text"),
-        "trigger": _span(trigger), "trigger_text": _str(trigger.get("text")) if isinstance(trigger, dict) else None,
+        "trigger": _span(record.get("trigger")),
         "source": _actor(record.get("source")), "target": _actor(record.get("target")),
         "code": _str(record.get("code")) or "", "name": _str(record.get("name")) or "",
         "goldstein": _float(record.get("goldstein")), "quad": quad,
@@ -187,7 +187,7 @@ def spring_layout(n: int, weights: np.ndarray, *, seed: int = LAYOUT_SEED,
     the result is the same every time. Three nodes or fewer are put on a circle."""
     if n <= 0:
         return np.zeros((0, 2))
-    angles = -np.pi / 2 + 2 * np.pi * np.arange(n) / n
+    angles = (np.pi if n == 2 else -np.pi / 2) + 2 * np.pi * np.arange(n) / n  # two side by side
     circle = np.column_stack([np.cos(angles), np.sin(angles)])
     if n == 1:
         return np.zeros((1, 2))
@@ -223,6 +223,9 @@ def _spread(pos: np.ndarray, radii: list[float], width: float, height: float) ->
     room = max(radii)
     lo_x, hi_x = NET_PAD + room, width - NET_PAD - room
     lo_y, hi_y = NET_PAD + room, height - NET_PAD - room - LABEL_ROOM
+    if n <= 3:  # a few actors: nearer the middle than the drawing's far ends
+        mid, half = (lo_x + hi_x) / 2, (hi_x - lo_x) * 0.3
+        lo_x, hi_x = mid - half, mid + half
     xy: list[list[float]] = []
     mins, maxs = pos.min(axis=0), pos.max(axis=0)
     for p in pos:
@@ -378,14 +381,15 @@ def network(views: list[dict], names: dict[str, str]) -> dict[str, Any] | None:
         quads = Counter(v["quad"] for v in evs if v["quad"] is not None)
         mean = _mean([v["goldstein"] for v in evs if v["goldstein"] is not None])
         cls, verbal = edge_class(quads, mean)
-        width = EDGE_W[0] if most <= 1 else EDGE_W[0] + (EDGE_W[1] - EDGE_W[0]) * (math.sqrt(count) - 1) / (math.sqrt(most) - 1)
+        scale = 0.0 if most <= 1 else (math.sqrt(count) - 1) / (math.sqrt(most) - 1)
+        width = EDGE_W[0] + (EDGE_W[1] - EDGE_W[0]) * scale
         # thin arrows fade a little, so that the busy pairs stand out in a dense drawing
-        opacity = 0.8 if most <= 1 else 0.45 + 0.45 * (math.sqrt(count) - 1) / (math.sqrt(most) - 1)
+        opacity = 0.8 if most <= 1 else 0.45 + 0.45 * scale
         a, b = nodes[index[s]], nodes[index[t]]
         bend = BEND if (t, s) in drawn and s != t else 0.0
         d, arrow = _edge_path((a["x"], a["y"]), a["r"], (b["x"], b["y"]), b["r"], width, bend)
         names_of = Counter(f"{v['code']} {v['name']}".strip() for v in evs)
-        top = sorted(names_of.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        common = sorted(names_of.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         a["edges"].append(number)
         if b is not a:
             b["edges"].append(number)
@@ -395,7 +399,7 @@ def network(views: list[dict], names: dict[str, str]) -> dict[str, Any] | None:
             "title": "\n".join(x for x in (
                 f"{s} → {t}: {_plural(count, 'event')} · mean Goldstein {goldstein(mean)}",
                 " · ".join(f"{QUADS[q]} {quads[q]:,}" for q in sorted(quads)),
-                "; ".join(name + (f" ×{k}" if k > 1 else "") for name, k in top)) if x),
+                "; ".join(name + (f" ×{k}" if k > 1 else "") for name, k in common)) if x),
         })
     return {"width": NET_WIDTH, "height": height, "nodes": nodes, "edges": edges,
             "actors": len(ranked), "capped": len(ranked) > len(kept), "limit": NETWORK_ACTORS,

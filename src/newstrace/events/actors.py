@@ -35,7 +35,8 @@ class Actor:
     group: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "country": self.country, "sector": self.sector, "group": self.group,
+        country = None if self.country in INTERNATIONAL else self.country  # ISO-3 or null
+        return {"code": self.code, "country": country, "sector": self.sector, "group": self.group,
                 "name": self.name, "text": self.text, "start": self.start, "end": self.end,
                 "resolved_from": self.how}
 

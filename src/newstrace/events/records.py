@@ -75,6 +75,7 @@ def event_record(e: Event, n: int, article_id: str, text: str, omap: Any, offset
         "goldstein": info.goldstein,
         "quad_class": info.quad_class,
         "quad_name": info.quad_name,
+        "negated": e.mode in ("negated", "denied"),
         "mode": e.mode,
         "frame": e.frame,
         "attribution": attribution,

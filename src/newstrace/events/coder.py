@@ -614,7 +614,7 @@ class Coder:
             return None
         table = self.actors
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
-        text = doc.text[start:end]
+        text = doc[toks[0].i:toks[-1].i + 1].text  # (Doc.text rebuilds the whole document)
         words = [t.text for t in toks]
         n = len(words)
         person = org = None
@@ -949,12 +949,8 @@ class Coder:
             sp = r.speaker
             actor = None
             if a.source is not None:
-                doc = tok.doc
-                src_tok = None
-                for t in doc:
-                    if a.source.start <= t.idx < a.source.end and (src_tok is None or t.head.i < a.source.start
-                                                                     or t.head.idx >= a.source.end):
-                        src_tok = t
+                span = tok.doc.char_span(a.source.start, a.source.end, alignment_mode="expand")
+                src_tok = span.root if span is not None and len(span) else None
                 if src_tok is not None:
                     actor = self.actor(src_tok, ctx, day)
             info = {"source": sp.name if sp else None, "kind": sp.type if sp else None,

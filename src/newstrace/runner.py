@@ -30,6 +30,26 @@ from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
 
 REPORT = "report.html"
+# Bumped when what the analysis stage stores changes (1: events coded in the analysis workers).
+ANALYSIS_VERSION = "1"
+
+
+def analysis_signature(opts: "AnalyzeOptions") -> str:
+    """What the stored analysis depends on: the analysis version, the options that change it and
+    the user's actor file. A store analysed under another signature is analysed again."""
+    import hashlib
+
+    from importlib import resources
+
+    h = hashlib.sha1(f"{ANALYSIS_VERSION}|{opts.attributions}|{opts.events}".encode())
+    if opts.events:  # the dictionaries the coder reads (a newer newstrace may bring new ones)
+        data = resources.files("newstrace.data")
+        for name in ("cameo_verbs.toml", "cameo_codes.toml", "actors.toml", "places.toml"):
+            h.update(data.joinpath(name).read_bytes())
+        h.update(resources.files("newstrace.events").joinpath("coder.py").read_bytes())
+        if opts.actors:
+            h.update(Path(opts.actors).read_bytes())
+    return h.hexdigest()
 
 
 @dataclass(slots=True)
@@ -92,6 +112,9 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / DB_NAME)
+    signature = analysis_signature(opts)
+    previous = store.get_meta("analysis_signature")
+    reanalyse = previous != signature and store.count("articles") > 0
     store.start_run([str(p) for p in paths], _now())
 
     def skip(s: Skipped) -> None:
@@ -103,7 +126,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     read = Read(opts.limit)
     stages = [
         read,
-        Resume(store),
+        Resume(store, reanalyse=reanalyse),
         Normalize(),
         FindArtefacts(),
         MarkDuplicates(store),
@@ -117,13 +140,15 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
             "checking claims", done, total)))
     pipeline = Pipeline(stages)
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
-                                                 seen=read.counting(store.seen)))
+                                                 seen=read.counting((lambda key: False) if reanalyse else store.seen)))
     try:
         summary = pipeline.run(source, context)
     except BaseException:
         store.finish_run("interrupted", _now(), {})
         store.close()
         raise
+    store.set_meta("analysis_signature", signature)
+    store.commit()
     stories = list(iter_stories(store))
     derivations = list(iter_derivations(store))
     files = export_store(store, out, stories, derivations)

@@ -30,8 +30,9 @@ class Resume(Stage):
 
     name = "resume"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, reanalyse: bool = False) -> None:
         self.store = store
+        self.reanalyse = reanalyse  # the stored analysis is of another kind (version, options): redo it
         self._claimed: OrderedDict[str, str] = OrderedDict()  # id -> input_key, this run
 
     def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
@@ -51,8 +52,10 @@ class Resume(Stage):
                 self._claimed.popitem(last=False)
             stored = self.store.owner_of(a.id)
             if stored is not None and stored == (a.input_key, a.content_hash):
-                stats.notes["unchanged since an earlier run"] += 1
-                continue
+                if not self.reanalyse:
+                    stats.notes["unchanged since an earlier run"] += 1
+                    continue
+                stats.notes["analysed again: stored under an older analysis or other options"] += 1
             stats.kept += 1
             yield a
 

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 out=${1:-out/example}
 set +e
-.venv/bin/newstrace analyze examples/corpus --out "$out"
+.venv/bin/newstrace analyze examples/corpus --out "$out" --actors examples/actors.toml
 code=$?
 set -e
 # 3 = finished with skipped inputs: the example corpus contains none, but say so clearly

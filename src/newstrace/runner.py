@@ -115,6 +115,9 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     signature = analysis_signature(opts)
     previous = store.get_meta("analysis_signature")
     reanalyse = previous != signature and store.count("articles") > 0
+    if not reanalyse:  # a new store, or one analysed the same way: an interrupted run resumes
+        store.set_meta("analysis_signature", signature)
+        store.commit()
     store.start_run([str(p) for p in paths], _now())
 
     def skip(s: Skipped) -> None:

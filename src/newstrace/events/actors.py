@@ -160,7 +160,8 @@ class ActorTable:
         self._key_len(key)
 
 
-def _read(path: Path | Any, what: str) -> dict[str, Any]:
+def read_toml(path: Path | Any, what: str) -> dict[str, Any]:
+    """A TOML file (a path or a packaged resource) as a dict; ValueError naming the file and why."""
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -175,8 +176,8 @@ def _read(path: Path | Any, what: str) -> dict[str, Any]:
 def _packaged() -> ActorTable:
     data = resources.files("newstrace.data")
     t = ActorTable()
-    t.add_places(_read(data.joinpath("places.toml"), "places dictionary"))
-    t.add_actors(_read(data.joinpath("actors.toml"), "actor dictionary"), "actors.toml")
+    t.add_places(read_toml(data.joinpath("places.toml"), "places dictionary"))
+    t.add_actors(read_toml(data.joinpath("actors.toml"), "actor dictionary"), "actors.toml")
     return t
 
 
@@ -189,7 +190,7 @@ def actor_table(extra: Path | None = None) -> ActorTable:
         return base
     t = ActorTable(dict(base.countries), dict(base.orgs_exact), dict(base.orgs), dict(base.people),
                    dict(base.sectors), dict(base.country_names), base.longest)
-    raw = _read(Path(extra), "actor dictionary")
+    raw = read_toml(Path(extra), "actor dictionary")
     t.add_places(raw)
     t.add_actors(raw, str(extra))
     return t

@@ -8,12 +8,13 @@ restraint"), and `compose` says how. Users can add patterns with a file of the s
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from newstrace.events.actors import read_toml
 
 FRAME_KINDS = ("appeal", "intent", "demand", "reject", "threaten", "deny", "consider", "accuse", "abstain")
 
@@ -73,18 +74,11 @@ class Dictionary:
         return table.get("*", "")
 
 
-def _load(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{source}: not valid TOML: {exc}") from exc
-
-
 @cache
 def _packaged() -> Dictionary:
     d = Dictionary()
-    d.add(_load(resources.files("newstrace.data").joinpath("cameo_verbs.toml").read_text("utf-8"),
-                "cameo_verbs.toml"), "cameo_verbs.toml")
+    d.add(read_toml(resources.files("newstrace.data").joinpath("cameo_verbs.toml"), "verb dictionary"),
+          "cameo_verbs.toml")
     return d
 
 
@@ -96,9 +90,5 @@ def dictionary(extra: Path | None = None) -> Dictionary:
     d = Dictionary({k: list(v) for k, v in base.patterns.items()}, dict(base.nouns), base.noun_words,
                    dict(base.frames), base.hypothetical, base.attempt,
                    {k: dict(v) for k, v in base.compose.items()})
-    try:
-        text = Path(extra).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{extra}: cannot read the verb dictionary: {exc}") from exc
-    d.add(_load(text, str(extra)), str(extra))
+    d.add(read_toml(Path(extra), "verb dictionary"), str(extra))
     return d

@@ -45,7 +45,7 @@ from typing import Any
 
 from newstrace.report import render
 from newstrace.report.attributions import cut
-from newstrace.report.render import Mark
+from newstrace.report.render import Mark, field_number, field_text
 
 # Claim statuses, in the order they are listed; a record with another status is "unknown".
 STATUSES = ("supported", "unsupported", "contradicted")
@@ -84,27 +84,13 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    return float(value)
-
-
-def _str(value: Any) -> str | None:
-    """A text field with its whitespace collapsed, or None when empty (or not text at all)."""
-    if value is None or isinstance(value, (dict, list, tuple, set)):
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
 def _list(value: Any) -> list | tuple:
     return value if isinstance(value, (list, tuple)) else ()
 
 
 def status_of(value: Any) -> str:
     """A record's status, one of `STATUSES` or "unknown"."""
-    text = (_str(value) or "").lower()
+    text = (field_text(value) or "").lower()
     return text if text in STATUSES else UNKNOWN
 
 
@@ -128,18 +114,18 @@ def normalise(record: Any, text: str) -> dict | None:
     n = len(text)
     start, end = _int(record.get("start")), _int(record.get("end"))
     ok = start is not None and end is not None and 0 <= start < end <= n
-    shown = _str(record.get("text")) or (_str(text[start:end]) if ok else None) or ""
+    shown = field_text(record.get("text")) or (field_text(text[start:end]) if ok else None) or ""
     evidence = []
     for e in _list(record.get("evidence")):
         if not isinstance(e, dict):
             continue
-        stance = (_str(e.get("stance")) or "neither").lower()
+        stance = (field_text(e.get("stance")) or "neither").lower()
         aid = e.get("article_id")
         es, ee = _int(e.get("start")), _int(e.get("end"))
         evidence.append({
             "aid": None if aid is None or isinstance(aid, (dict, list)) else str(aid),
-            "outlet": _str(e.get("outlet")), "start": es, "end": ee, "text": _str(e.get("text")) or "",
-            "similarity": _float(e.get("similarity")), "score": _float(e.get("score")),
+            "outlet": field_text(e.get("outlet")), "start": es, "end": ee, "text": field_text(e.get("text")) or "",
+            "similarity": field_number(e.get("similarity")), "score": field_number(e.get("score")),
             "stance": stance if stance in STANCES else "neither",
         })
     attribution = None
@@ -147,28 +133,28 @@ def normalise(record: Any, text: str) -> dict | None:
     if isinstance(att, dict):
         via = []
         for v in _list(att.get("via")):
-            name = (_str(v.get("name")) or _str(v.get("text"))) if isinstance(v, dict) else _str(v)
+            name = (field_text(v.get("name")) or field_text(v.get("text"))) if isinstance(v, dict) else field_text(v)
             if name:
                 via.append(name)
-        attribution = {"source": _str(att.get("source")), "source_kind": _str(att.get("source_kind")),
-                       "cue": _str(att.get("cue")), "cue_kind": _str(att.get("cue_kind")),
+        attribution = {"source": field_text(att.get("source")), "source_kind": field_text(att.get("source_kind")),
+                       "cue": field_text(att.get("cue")), "cue_kind": field_text(att.get("cue_kind")),
                        "via": via, "denial": att.get("denial") is True}
     denial = record.get("denial")
     if isinstance(denial, dict):
-        denial = {"denies": [d for d in (_str(x) for x in _list(denial.get("denies"))) if d],
-                  "content": _str(denial.get("content"))}
+        denial = {"denies": [d for d in (field_text(x) for x in _list(denial.get("denies"))) if d],
+                  "content": field_text(denial.get("content"))}
     else:
         denial = None
     denied = record.get("denied_in_article")
     if isinstance(denied, dict):
-        denied = {"claim_id": _str(denied.get("claim_id")), "by": _str(denied.get("by"))}
+        denied = {"claim_id": field_text(denied.get("claim_id")), "by": field_text(denied.get("by"))}
     else:
         denied = None
     return {
-        "id": _str(record.get("id")) or "", "start": start, "end": end, "ok": ok, "text": shown,
-        "status": status_of(record.get("status")), "score": _float(record.get("score")),
-        "checkworthiness": _float(record.get("checkworthiness")),
-        "reasons": [r for r in (_str(x) for x in _list(record.get("reasons"))) if r],
+        "id": field_text(record.get("id")) or "", "start": start, "end": end, "ok": ok, "text": shown,
+        "status": status_of(record.get("status")), "score": field_number(record.get("score")),
+        "checkworthiness": field_number(record.get("checkworthiness")),
+        "reasons": [r for r in (field_text(x) for x in _list(record.get("reasons"))) if r],
         "evidence": evidence, "checked_against": _int(record.get("checked_against")),
         "attribution": attribution, "denial": denial, "denied_in_article": denied,
     }
@@ -310,7 +296,7 @@ class Claims:
         statuses its claims have. `resolve(article_id)` tells where an article's section is
         as far as known yet: (href, pending), pending when it may still come."""
         aid = str(article.get("id"))
-        outlet = _str(article.get("source"))
+        outlet = field_text(article.get("source"))
         text = article.get("text")
         text = text if isinstance(text, str) else ""
         try:
@@ -325,7 +311,7 @@ class Claims:
         o.articles += 1
         o.with_claims += bool(views)
         o.total += len(views)
-        title = cut(_str(article.get("title")) or "", 120)
+        title = cut(field_text(article.get("title")) or "", 120)
         anchor = render.anchor_id(aid) if detailed else None
         for number, v in enumerate(views, 1):
             status = v["status"]

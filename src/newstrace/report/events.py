@@ -44,7 +44,7 @@ import numpy as np
 
 from newstrace.report import render
 from newstrace.report.attributions import cut
-from newstrace.report.render import Span, split_spans
+from newstrace.report.render import Span, split_spans, field_number, field_text
 
 # Event modes, in the order they are listed; a record with another mode keeps its own name.
 MODES = ("asserted", "negated", "hypothetical", "attempted", "denied")
@@ -89,20 +89,6 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or math.isinf(value):
-        return None
-    return float(value)
-
-
-def _str(value: Any) -> str | None:
-    """A text field with its whitespace collapsed, or None when empty (or not text at all)."""
-    if value is None or isinstance(value, (dict, list, tuple, set)):
-        return None
-    text = " ".join(str(value).split())
-    return text or None
-
-
 def _span(value: Any) -> tuple[int, int] | None:
     """A record's (start, end) when both are integers and start < end."""
     if not isinstance(value, dict):
@@ -123,11 +109,11 @@ def _actor(value: Any) -> dict[str, Any] | None:
     a code nor any text). `code` may still be None (an actor written but not coded)."""
     if not isinstance(value, dict):
         return None
-    code, text = _str(value.get("code")), _str(value.get("text"))
+    code, text = field_text(value.get("code")), field_text(value.get("text"))
     if code is None and text is None:
         return None
-    return {"code": code, "name": _str(value.get("name")), "text": text, "span": _span(value),
-            "country": _str(value.get("country"))}
+    return {"code": code, "name": field_text(value.get("name")), "text": text, "span": _span(value),
+            "country": field_text(value.get("country"))}
 
 
 def normalise(record: Any, index: int) -> dict[str, Any] | None:
@@ -143,21 +129,21 @@ def normalise(record: Any, index: int) -> dict[str, Any] | None:
     att = record.get("attribution")
     attribution = None
     if isinstance(att, dict):
-        attribution = {"source": _str(att.get("source")), "kind": _str(att.get("kind")),
+        attribution = {"source": field_text(att.get("source")), "kind": field_text(att.get("kind")),
                        "direct": att.get("direct") is True, "cue": _span(att.get("cue"))}
-    date = _str(record.get("date"))
+    date = field_text(record.get("date"))
     return {
-        "index": index, "id": _str(record.get("id")) or "",
+        "index": index, "id": field_text(record.get("id")) or "",
         "aid": None if aid is None or isinstance(aid, (dict, list)) else str(aid),
         "span": _span(record), "start": _int(record.get("start")), "text": record.get("text"),
         "trigger": _span(record.get("trigger")),
         "source": _actor(record.get("source")), "target": _actor(record.get("target")),
-        "code": _str(record.get("code")) or "", "name": _str(record.get("name")) or "",
-        "goldstein": _float(record.get("goldstein")), "quad": quad,
-        "quad_name": QUADS.get(quad or 0) or _str(record.get("quad_name")),
-        "mode": (_str(record.get("mode")) or "asserted").lower(), "frame": _str(record.get("frame")),
+        "code": field_text(record.get("code")) or "", "name": field_text(record.get("name")) or "",
+        "goldstein": field_number(record.get("goldstein")), "quad": quad,
+        "quad_name": QUADS.get(quad or 0) or field_text(record.get("quad_name")),
+        "mode": (field_text(record.get("mode")) or "asserted").lower(), "frame": field_text(record.get("frame")),
         "attribution": attribution, "date": date, "when": render.parse_when(date),
-        "date_source": _str(record.get("date_source")),
+        "date_source": field_text(record.get("date_source")),
     }
 
 
@@ -586,7 +572,7 @@ class Events:
         if aid not in self._by_article or aid in self._order:
             return
         self._order[aid] = number
-        self._meta[aid] = {"title": _str(article.get("title")), "source": _str(article.get("source"))}
+        self._meta[aid] = {"title": field_text(article.get("title")), "source": field_text(article.get("source"))}
         text = article.get("text")
         self._add(self._by_article[aid], number, text if isinstance(text, str) else None)
 

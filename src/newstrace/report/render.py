@@ -145,6 +145,22 @@ def split_spans(length: int, spans: Iterable[Span], cuts: Iterable[int] = ()) ->
     return out
 
 
+def field_text(value: Any) -> str | None:
+    """A record's text field with its whitespace collapsed, or None when empty (or not text at all)."""
+    if value is None or isinstance(value, (dict, list, tuple, set)):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def field_number(value: Any) -> float | None:
+    """A record's number field, or None when it is missing, not a number, NaN or infinite."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")):
+        return None
+    return float(value)
+
+
 def css_name(value: str) -> str:
     """A string made safe to use inside a CSS class name."""
     return _UNSAFE.sub("_", value) or "_"

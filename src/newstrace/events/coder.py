@@ -185,6 +185,9 @@ class Coder:
 
     def _noun_words(self, tok: Any) -> set[str]:
         words = {tok.lower_, self.lemma(tok)}
+        joined = _hyphenated(tok)
+        if joined:  # "cease-fire" is a ceasefire
+            words |= {joined, joined.replace("-", "")}
         for c in tok.children:
             if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i:
                 words.add(c.lower_)
@@ -234,6 +237,9 @@ class Coder:
                     if key in nouns:
                         return nouns[key]
         got = nouns.get(tok.lower_) or nouns.get(self.lemma(tok))
+        joined = _hyphenated(tok)
+        if got is None and joined:
+            got = nouns.get(joined) or nouns.get(joined.replace("-", ""))
         if got is None and tok.lower_ in WRAPPERS:
             for c in tok.children:  # "calls for immediate economic aid"
                 if c.dep_ == "prep" and c.lower_ in ("for", "to"):
@@ -731,6 +737,20 @@ class Coder:
                                 return got
         return None
 
+    def _only_country(self, sent: Any) -> Actor | None:
+        """The one country a sentence names, if it names exactly one ("Papandreou demanded
+        elections ... in Greece's biggest scandal")."""
+        found: dict[str, Actor] = {}
+        for ent in sent.ents:
+            if ent.label_ not in ("GPE", "NORP"):
+                continue
+            key = ent.text.lower().removesuffix("'s").removesuffix("’s")
+            key = key[4:] if key.startswith("the ") else key
+            hit = self.actors.countries.get(key)
+            if hit:
+                found[hit[0]] = Actor(hit[0], hit[0], None, hit[1], ent.text, ent.start_char, ent.end_char, "country")
+        return next(iter(found.values())) if len(found) == 1 else None
+
     @staticmethod
     def _inherit(a: Actor, place: Actor) -> Actor:
         return Actor(make_code(place.country, a.sector), place.country, a.sector, a.name, a.text, a.start, a.end,
@@ -834,14 +854,16 @@ class Coder:
                     targets = [self._inherit(t, place) if t.country is None else t for t in targets]
             if any(s is not None and s.country is None for s in sources):
                 place = self._place(tok, ctx, when) or next((t for t in targets if t.country
-                                                            and t.country not in INTERNATIONAL), None)
+                                                            and t.country not in INTERNATIONAL), None) \
+                    or self._only_country(sent)
                 if place is not None:
                     sources = [self._inherit(s, place) if s is not None and s.country is None else s
                                for s in sources]
             targets = [t for t in targets if all(s is None or not _same(s, t) for s in sources)]
             if BARE_SECTORS_DROPPED:
                 # "the company declined to comment", "fishermen said": a sector alone, nobody known
-                sources = [a for a in sources if a is None or not _bare_sector(a)]
+                sources = [a for a in sources if a is None or not _bare_sector(a)] if self.require_source else [
+                    None if a is not None and _bare_sector(a) else a for a in sources]  # type: ignore[misc]
                 if not sources:
                     continue
             if not targets and f.code[:2] in TARGET_NEEDED:
@@ -1013,6 +1035,18 @@ class Coder:
         for sent in doc.sents:
             out += self.code_sentence(sent, ctx)
         return out
+
+
+def _hyphenated(tok: Any) -> str | None:
+    """A word the tokenizer split at its hyphens ("cease-fire"), lower case, or None."""
+    doc, i = tok.doc, tok.i
+    start = i
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_:
+        start -= 2
+    if start == i:
+        return None
+    return doc[start:i + 1].text.lower()
 
 
 def _bare_sector(a: Actor) -> bool:

@@ -86,6 +86,7 @@ STATEMENT_CODES = ("010",)
 NOBODY = Actor("", None, None, "", "", 0, 0, "unknown")
 # Precision rules (measured in benchmarks/events_coding.py and on the example corpus).
 BARE_SECTORS_DROPPED = True
+IMPLICIT_DOMESTIC = True
 TARGET_NEEDED: frozenset[str] = frozenset()  # {"02", "10", "11", "12", "13"}: dyad F1 0.538, root 0.622
 
 
@@ -737,6 +738,16 @@ class Coder:
                                 return got
         return None
 
+    def actors_in(self, sent: Any, ctx: Context, day: str | None) -> list[Actor]:
+        """The countries (and international bodies) a sentence's named entities stand for."""
+        out = []
+        for ent in sent.ents:
+            if ent.label_ in ("GPE", "NORP", "ORG"):
+                got = self.actor(ent.root, ctx, day)
+                if got is not None and got.country:
+                    out.append(got)
+        return out
+
     def _only_country(self, sent: Any) -> Actor | None:
         """The one country a sentence names, if it names exactly one ("Papandreou demanded
         elections ... in Greece's biggest scandal")."""
@@ -866,6 +877,16 @@ class Coder:
                     None if a is not None and _bare_sector(a) else a for a in sources]  # type: ignore[misc]
                 if not sources:
                     continue
+            if not targets and IMPLICIT_DOMESTIC and self._digits(f.code)[:2] >= "09":
+                # a hostile act with no target named, in a sentence naming no other country: aimed
+                # at the source's own country ("Algerian landowners began a hunger strike")
+                home = next((a for a in sources if a is not None and a.country and a.country not in INTERNATIONAL),
+                            None)
+                only = self._only_country(sent)
+                others = {a.country for a in self.actors_in(sent, ctx, when)} - {home.country if home else None}
+                if home is not None and (only is None or only.country == home.country) and not others:
+                    targets = [Actor(home.country, home.country, None, self.actors.country_names.get(
+                        home.country, home.country), "", tok.idx, tok.idx, "implicit")]
             if not targets and f.code[:2] in TARGET_NEEDED:
                 continue  # an appeal, demand, accusation, refusal or threat addressed to nobody named
             if f.code.startswith("183") and any(s is not None and s.country and s.country not in INTERNATIONAL

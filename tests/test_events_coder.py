@@ -150,3 +150,8 @@ def test_events_command_prints_events_and_json(tmp_path):
     bad.write_text("not toml [", encoding="utf-8")
     res = runner.invoke(app, ["events", "Russia urged Iran to show restraint.", "--actors", str(bad)])
     assert res.exit_code == EXIT_ERROR and "bad.toml" in res.output
+
+
+def test_events_command_names_a_missing_file(tmp_path):
+    res = CliRunner().invoke(app, ["events", str(tmp_path / "no-such-story.txt")])
+    assert res.exit_code == EXIT_ERROR and "no-such-story.txt: no such file" in res.output

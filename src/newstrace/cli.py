@@ -198,8 +198,13 @@ def events_command(
         if actors is not None:
             actor_table(actors)  # a bad file is reported here, naming it
         base = text.rsplit("#", 1)[0] if "#" in text else text
-        if len(text) < 4096 and "\n" not in text and os.path.exists(base) and (os.path.isfile(base)):
+        looks_like_path = len(text) < 4096 and not any(ch.isspace() for ch in text) and \
+            os.path.splitext(base)[1].lower() in (".txt", ".md", ".html", ".htm", ".jsonl", ".json", ".ndjson",
+                                                  ".xml", ".rss", ".atom", ".gz", ".warc")
+        if len(text) < 4096 and "\n" not in text and os.path.isfile(base):
             article = read_article(text)
+        elif looks_like_path:
+            raise ValueError(f"{base}: no such file (give a file that exists, or the text itself)")
         else:
             article = Article(id="text", text=text)
         if date:

@@ -131,6 +131,12 @@ class Coder:
     def __init__(self, actors: ActorTable | None = None, words: Dictionary | None = None) -> None:
         self.actors = actors or actor_table()
         self.words = words or dictionary()
+        frames = self.words.frames
+        # frame words, gathered once (they are looked up for every candidate verb)
+        self._any_frame: frozenset[str] = frozenset().union(*frames.values())
+        self._addressing = frames.get("demand", frozenset()) | frames.get("appeal", frozenset()) | \
+            frames.get("threaten", frozenset())  # frames whose clause names whom they address
+        self._frame_nouns = self._addressing | frames.get("intent", frozenset())  # "renewed an appeal to ..."
         # Benchmarks of event types alone (sentences without actor labels) turn this off.
         self.require_source = True
         self._lemmatizer: Any = None
@@ -347,9 +353,7 @@ class Coder:
         if kind is None and lemma in LIGHT and inner is not None:
             # "renewed an appeal to Belgium to extradite": the frame is the object noun
             for c in tok.children:
-                if c.dep_ == "dobj" and self.lemma(c) in self.words.frames.get("appeal", ()) | \
-                        self.words.frames.get("demand", ()) | self.words.frames.get("intent", ()) | \
-                        self.words.frames.get("threaten", ()):
+                if c.dep_ == "dobj" and self.lemma(c) in self._frame_nouns:
                     kind = self._frame_kind(self.lemma(c), inner.code)
         if inner is None and noun is None and lemma in HAPPEN and (own is None or own[1] == 0):
             for c in tok.children:  # "Palestinian riots against Israeli policies are continuing"
@@ -396,8 +400,7 @@ class Coder:
                 found = _Found(own[0], tok)
             else:
                 return None
-        if found.frame is not None or lemma in self.words.frames.get("demand", ()) | \
-                self.words.frames.get("appeal", ()) | self.words.frames.get("threaten", ()):
+        if found.frame is not None or lemma in self._addressing:
             found.comp = comp
         self._modality(tok, found)
         memo[tok.i] = found
@@ -486,7 +489,7 @@ class Coder:
         for c in tok.children:
             if c.dep_ == "agent":
                 return [g for g in c.children if g.dep_ == "pobj"], True
-        if any(self.lemma(tok) in v for v in self.words.frames.values()):
+        if self.lemma(tok) in self._any_frame:
             for c in tok.children:  # "Vietnam is committed to", "Israel is opposed to"
                 if c.dep_ == "nsubjpass":
                     return [c], False
@@ -882,9 +885,8 @@ class Coder:
                 # at the source's own country ("Algerian landowners began a hunger strike")
                 home = next((a for a in sources if a is not None and a.country and a.country not in INTERNATIONAL),
                             None)
-                only = self._only_country(sent)
                 others = {a.country for a in self.actors_in(sent, ctx, when)} - {home.country if home else None}
-                if home is not None and (only is None or only.country == home.country) and not others:
+                if home is not None and not others:
                     targets = [Actor(home.country, home.country, None, self.actors.country_names.get(
                         home.country, home.country), "", tok.idx, tok.idx, "implicit")]
             if not targets and f.code[:2] in TARGET_NEEDED:

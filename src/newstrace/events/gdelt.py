@@ -57,6 +57,7 @@ def gdelt_rows(events: Iterable[dict[str, Any]],
                meta: Callable[[str], dict[str, Any] | None]) -> list[list[str]]:
     """One GDELT row per (date, actor 1, actor 2, event code), in order of first mention."""
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    metas: dict[str, dict[str, Any]] = {}  # one look-up per article, not per event
     for e in events:
         if e.get("mode") not in COUNTED_MODES or not e.get("source"):
             continue
@@ -67,7 +68,9 @@ def gdelt_rows(events: Iterable[dict[str, Any]],
             g = groups[key] = {"event": e, "mentions": 0, "articles": set(), "sources": set(), "root": False}
         g["mentions"] += 1
         g["articles"].add(e["article_id"])
-        m = meta(e["article_id"]) or {}
+        m = metas.get(e["article_id"])
+        if m is None:
+            m = metas[e["article_id"]] = meta(e["article_id"]) or {}
         g["sources"].add(m.get("source") or e["article_id"])
         g["root"] = g["root"] or bool(e.get("is_root"))
         g.setdefault("url", m.get("url") or m.get("input_path") or e["article_id"])

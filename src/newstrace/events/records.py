@@ -101,6 +101,7 @@ def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], found: 
     ctx = Context(date=day if day and len(day) == 10 else None)
     out: list[dict[str, Any]] = []
     starts = [s.start for s in sentences]
+    artefacts = {s.id for s in sentences if s.artefact}
     for offset, doc in docs:
         end = offset + len(doc.text)
         ctx.entities = [(s - offset, e - offset, lab) for s, e, lab in entities if s >= offset and e <= end]
@@ -116,8 +117,7 @@ def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], found: 
                     ctx.dates.append((t.idx, t.idx + max(1, e - s), value))
         for e in c.code_doc(doc, ctx):
             rec = event_record(e, len(out), article_id, text, omap, offset, sentences, starts)
-            k = bisect.bisect_right(starts, rec["trigger"]["start"]) - 1
-            if k >= 0 and sentences[k].artefact:  # a repeated headline, a credit line: not reported again
+            if rec["sentence_id"] in artefacts:  # a repeated headline, a credit line: not reported again
                 continue
             rec["id"] = f"{article_id}:e{len(out)}"
             out.append(rec)

@@ -167,9 +167,16 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
     copied = ca if a_derived else cb
     if copied >= model.threshold:
         evidence.insert(0, f"{d.id} copies {copied:.0%} of its text word for word (verbatim or near-verbatim)")
+    # Both readings in full, for the family pass (`family.Pair`): it decides over all pairs at once.
+    other_x, other_al = (fb, al_b) if a_derived else (fa, al_a)
+    extra = {"probability": round(score, 4), "copied": round(copied, 4),
+             "aligned": [i for i, ok in enumerate(al.derived_aligned) if ok],
+             "reverse_features": {k: round(v, 4) for k, v in zip(FEATURES, other_x)},
+             "reverse_copied": round(cb if a_derived else ca, 4),
+             "reverse_aligned": [i for i, ok in enumerate(other_al.derived_aligned) if ok]}
     return Verdict(d.id, s.id, round(best, 4), best >= model.threshold, direction, round(confidence, 4), evidence,
                    {k: round(v, 4) for k, v in feats.items()}, al, feats["coverage_derived"],
-                   feats["coverage_source"], round(rev, 4))
+                   feats["coverage_source"], round(rev, 4), extra)
 
 
 _WHY = {

@@ -52,7 +52,7 @@ def row_of(v: Verdict, found_by: str) -> dict:
             "derived": v.is_derived, "direction": v.direction,
             "confidence": v.direction_confidence, "evidence": v.evidence, "features": v.features,
             "coverage_derived": round(v.coverage_derived, 4), "coverage_source": round(v.coverage_source, 4),
-            "passages": [p.to_json() for p in v.alignment.passages], "found_by": found_by}
+            "passages": [p.to_json() for p in v.alignment.passages], "found_by": found_by, "extra": v.extra}
 
 
 class Provenance(Stage):

@@ -47,7 +47,7 @@ from newstrace.provenance.align import units  # noqa: E402
 from newstrace.provenance.candidates import CandidateIndex, minhash  # noqa: E402
 from newstrace.provenance.decide import default_model, judge  # noqa: E402
 from newstrace.provenance.family import (  # noqa: E402
-    DERIVED_FEATURES, PARENT_FEATURES, FamilyModel, Member, Pair, candidate_features, decide, derived_features, unexplained)
+    DERIVED_FEATURES, PARENT_FEATURES, FamilyModel, Member, Pair, candidate_features, decide, derived_features, groups, unexplained)
 from newstrace.provenance.score import make_doc  # noqa: E402
 from newstrace.provenance.signals import ARTICLE_FEATURES, score_articles  # noqa: E402
 from newstrace.provenance.stage import row_of, substantive  # noqa: E402
@@ -116,9 +116,14 @@ def _code_key() -> str:
     return h.hexdigest()[:10]
 
 
-def _by_article(pairs: list[Pair]) -> dict[str, dict[str, Pair]]:
+def _by_article(pairs: list[Pair], grouped: bool = False) -> dict[str, dict[str, Pair]]:
+    """Each article's judged pairs by partner; `grouped`: only pairs within a related group, as
+    `family.decide` sees them."""
+    group_of = {i: k for k, g in enumerate(groups((p.a, p.b, p.related) for p in pairs)) for i in g}
     out: dict[str, dict[str, Pair]] = defaultdict(dict)
     for p in pairs:
+        if grouped and (p.a not in group_of or group_of[p.a] != group_of.get(p.b)):
+            continue
         out[p.a][p.b] = p
         out[p.b][p.a] = p
     return out
@@ -150,7 +155,7 @@ def fit(meta: dict, members: dict[str, dict[str, Member]], pairs: dict[str, list
     probe = FamilyModel(ow, np.zeros(len(PARENT_FEATURES)), 0.0, np.zeros(len(DERIVED_FEATURES)), 0.0, 0.5, use_style)
     x, y, groups, partners = [], [], [], []
     for corpus in CORPORA:
-        mem, by = members[corpus], _by_article(pairs[corpus])
+        mem, by = members[corpus], _by_article(pairs[corpus], grouped=True)
         added = {i: unexplained(mem[i], mine) for i, mine in by.items()}
         for a, mine in by.items():
             if a not in train:

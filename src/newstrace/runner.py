@@ -1,8 +1,8 @@
 """`analyze`: the main job, as a library call. The CLI is a thin layer over it.
 
 Data flows one way: read -> resume -> normalize -> artefacts -> duplicates -> analyze ->
-save -> stories -> provenance -> claims, then the store is exported (JSONL) and the report
-written.
+save -> stories -> provenance -> families -> claims, then the store is exported (JSONL) and the
+report written.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from newstrace.records import SCHEMA_VERSION, Article, Skipped
 from newstrace.store import DB_NAME, Store
 from newstrace.store.stages import Resume, Save
 from newstrace.provenance.records import iter_derivations
-from newstrace.provenance.stage import Provenance
+from newstrace.provenance.stage import Families, Provenance
 from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
 
@@ -137,6 +137,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         Save(store),
         Stories(store),
         Provenance(store),
+        Families(store),
     ]
     if opts.claims:
         stages.append(Claims(store, jobs=opts.jobs, on_progress=lambda done, total: (on_progress or (lambda *a: None))(

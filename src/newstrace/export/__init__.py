@@ -15,13 +15,14 @@ from typing import Any
 import orjson
 
 from newstrace.store import Store
-from newstrace.provenance.records import iter_derivations
+from newstrace.provenance.records import iter_derivations, iter_families
 from newstrace.stories.records import iter_stories
 
 ARTICLES = "articles.jsonl"
 SENTENCES = "sentences.jsonl"
 STORIES = "stories.jsonl"
 DERIVATIONS = "derivations.jsonl"
+FAMILIES = "families.jsonl"
 ATTRIBUTIONS = "attributions.jsonl"
 CLAIMS = "claims.jsonl"
 EVENTS = "events.jsonl"
@@ -44,7 +45,7 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
 def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] | None = None,
                  derivations: Iterable[dict[str, Any]] | None = None) -> dict[str, int]:
     """Write articles.jsonl, sentences.jsonl, attributions.jsonl, claims.jsonl, events.jsonl (and
-    the GDELT 2.0 event table, events.gdelt.tsv), stories.jsonl and derivations.jsonl from the
+    the GDELT 2.0 event table, events.gdelt.tsv), stories.jsonl, derivations.jsonl and families.jsonl from the
     store; returns rows per file."""
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
@@ -62,6 +63,7 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
     counts[STORIES] = write_jsonl(out_dir / STORIES, iter_stories(store) if stories is None else stories)
     counts[DERIVATIONS] = write_jsonl(out_dir / DERIVATIONS,
                                       iter_derivations(store) if derivations is None else derivations)
+    counts[FAMILIES] = write_jsonl(out_dir / FAMILIES, iter_families(store))
     return counts
 
 

@@ -6,8 +6,10 @@ judged pair of the corpus and decides, for each article, its most likely ancesto
 the articles it was judged against, in the light of all of them:
 
 1. **Candidates.** An article's candidates are the articles it was judged against. A
-   candidate dated after it cannot be its source; of two texts copied from each other word
-   for word (reprints) with no dates between them, the one stored first is the source.
+   candidate dated after it cannot be its source, nor one that names its outlet when it does
+   not name the candidate's (the one citing the other reports the other's reporting); of two
+   texts copied from each other word for word (reprints) with no dates between them, the one
+   stored first is the source.
 2. **Originality.** Each article carries measures read from it alone (`signals`: machine
    phrasing, quotation marks, attribution cues, sentences, a repeated headline). A linear
    originality model, fitted on (source, rewrite) pairs, turns their differences into the
@@ -43,6 +45,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -51,7 +54,7 @@ from newstrace.provenance.signals import ARTICLE_FEATURES, ArticleSignals
 
 # Two articles are related (may share a text) when a reading of their pair scores this much
 # (the pair model's probability, or the share of either copied word for word).
-RELATED = 0.2
+RELATED = 0.05
 # Relations, by the derived side's shares (stated, not fitted; see docs/schema.md):
 COPY_SHARE = 0.9  # copied word for word, and ...
 COPY_SOURCE = 0.8  # ... covering this much of the source: a copy
@@ -93,6 +96,8 @@ class Pair:
     ab: Reading  # a derived from b
     ba: Reading  # b derived from a
     found_by: str = "meaning"
+    citing: str | None = None  # the article that names the other's outlet (and not the other way round)
+    citation: str | None = None  # how it names it, as the pair judgement put it
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Pair:
@@ -102,7 +107,9 @@ class Pair:
                      list(x.get("aligned", [])))
         ba = Reading(float(row.get("reverse_score") or 0.0), float(x.get("reverse_copied", 0.0)),
                      x.get("reverse_features") or {}, list(x.get("reverse_aligned", [])))
-        return cls(row["derived_id"], row["source_id"], ab, ba, row.get("found_by") or "meaning")
+        citing = row["derived_id"] if row.get("direction") == "citation" else None
+        why = (row.get("evidence") or [None])[0] if citing else None
+        return cls(row["derived_id"], row["source_id"], ab, ba, row.get("found_by") or "meaning", citing, why)
 
     def reading(self, derived: str) -> Reading:
         return self.ab if derived == self.a else self.ba
@@ -249,6 +256,8 @@ def candidate_features(model: FamilyModel, a: Member, x: Member, pairs: dict[str
 def _eligible(a: Member, x: Member, pair: Pair) -> tuple[bool, str | None]:
     if a.day and x.day and x.day > a.day:
         return False, f"{x.id} is dated {x.day}, after {a.id} ({a.day})"
+    if pair.citing == x.id and not (a.day and x.day and x.day < a.day):
+        return False, f"{x.id} names {a.id}'s outlet: it reports {a.id}'s reporting"
     if pair.ab.copied >= REPRINT and pair.ba.copied >= REPRINT and not (a.day and x.day and x.day < a.day) \
             and x.seq > a.seq:
         return False, f"{x.id} reprints {a.id}, stored before it"
@@ -334,14 +343,55 @@ def _break_cycles(parents: dict[str, list[tuple[str, float]]]) -> None:
         parents[weakest[0]] = [(s, p) for s, p in parents[weakest[0]] if s != weakest[1]]
 
 
+def groups(links: Iterable[tuple[str, str, float]]) -> list[list[str]]:
+    """Connected groups of articles linked by a related pair ((a, b, relatedness) triples with
+    relatedness >= RELATED); articles with no related pair are left out."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, related in links:
+        if related >= RELATED and a != b:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    out: dict[str, list[str]] = defaultdict(list)
+    for x in list(parent):
+        out[find(x)].append(x)
+    return [sorted(g) for _, g in sorted(out.items())]
+
+
 def decide(members: dict[str, Member], pairs: list[Pair], model: FamilyModel | None = None) -> Decisions:
-    """Decide every article's source(s), its siblings and the families, from the judged pairs."""
+    """Decide every article's source(s), its siblings and the families, from the judged pairs,
+    one related group (`groups`) at a time; within a group every pair among its members counts."""
     model = model or default_family_model()
+    pairs = [p for p in pairs if p.a in members and p.b in members and p.a != p.b]
+    out = Decisions({}, [], [], [], {})
+    group_of = {i: k for k, g in enumerate(groups((p.a, p.b, p.related) for p in pairs)) for i in g}
+    by_group: dict[int, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        if p.a in group_of and group_of[p.a] == group_of.get(p.b):
+            by_group[group_of[p.a]].append(p)
+    for k in sorted(by_group):
+        d = decide_group(members, by_group[k], model)
+        out.candidates.update(d.candidates)
+        out.edges += d.edges
+        out.siblings += d.siblings
+        out.families += d.families
+        out.added.update(d.added)
+    return out
+
+
+def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyModel) -> Decisions:
+    """`decide` for the pairs of one related group."""
     by_article: dict[str, dict[str, Pair]] = defaultdict(dict)
     for p in pairs:
-        if p.a in members and p.b in members and p.a != p.b:
-            by_article[p.a][p.b] = p
-            by_article[p.b][p.a] = p
+        by_article[p.a][p.b] = p
+        by_article[p.b][p.a] = p
     added = {i: unexplained(members[i], mine) for i, mine in by_article.items()}
     candidates: dict[str, list[Candidate]] = {}
     parents: dict[str, list[tuple[str, float]]] = {}
@@ -386,6 +436,9 @@ def decide(members: dict[str, Member], pairs: list[Pair], model: FamilyModel | N
             feats = next(c.features for c in candidates[aid] if c.source == src)
             if a.day and x.day and x.day < a.day:
                 decided_by, evidence = "dates", [f"{x.id} is dated {x.day}, {a.id} {a.day}"]
+            elif pair.citing == aid:
+                decided_by = "citation"
+                evidence = [pair.citation or f"{aid} names {src}'s outlet"] + _evidence(model, feats, a, x)
             else:
                 decided_by, evidence = "content", _evidence(model, feats, a, x)
                 if pair.ab.copied >= REPRINT and pair.ba.copied >= REPRINT:

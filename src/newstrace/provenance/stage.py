@@ -1,4 +1,5 @@
-"""The `Provenance` stage: each saved article is checked against every earlier one.
+"""The `Provenance` stage: each saved article is checked against every earlier one; and the
+`Families` pass that decides, once the stream has ended, who derives from whom.
 
 Runs after `Stories`. Articles come in small batches so their sentences are embedded in one
 call; then, one by one, the candidate indexes are queried (shared 5-grams for copies, the
@@ -29,7 +30,9 @@ from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.provenance.align import MIN_WORDS, units
 from newstrace.provenance.candidates import CandidateIndex, minhash, to_bytes
 from newstrace.provenance.decide import Model, Verdict, judge
+from newstrace.provenance.family import Decisions, FamilyModel, Member, Pair, decide, default_family_model, groups
 from newstrace.provenance.score import Doc, make_doc
+from newstrace.provenance.signals import ArticleSignals, score_articles
 from newstrace.records import Article
 from newstrace.store import Store
 
@@ -37,6 +40,9 @@ log = logging.getLogger(__name__)
 
 STATE = "provenance.index"
 STATE_VERSION = 1
+# Bumped when what a judged pair stores changes (2: both readings in full, for the family pass;
+# rewriting signals per article). A store judged under another version is judged again.
+PROVENANCE_VERSION = "2"
 BATCH = 16
 # Candidate documents kept in memory (an LRU): enough for a story's articles, bounded.
 DOC_CACHE = 512
@@ -95,11 +101,19 @@ class Provenance(Stage):
     # -- the stream ----------------------------------------------------------------------
     def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         self.model = self.model or Model.load()
+        version = self.store.get_meta("provenance_version")
+        if version != PROVENANCE_VERSION:
+            if version is not None or self.store.unchecked_provenance() != self.store.all_article_ids():
+                self.store.reset_provenance()
+                stats.notes["stored articles judged again (provenance of an older newstrace)"] += 1
+            self.store.set_meta("provenance_version", PROVENANCE_VERSION)
         self.index = self._load(stats)
         backlog = self.store.unchecked_provenance()
         if backlog:
             stats.notes["stored articles not yet checked, checked first"] += len(backlog)
             for batch in batches(self.store.load_articles(backlog), BATCH):
+                for a in batch:
+                    a.attributions = self.store.attributions_for(a.id)
                 for _ in self._check(batch, stats):
                     pass
         for batch in batches(articles, BATCH):
@@ -107,9 +121,12 @@ class Provenance(Stage):
 
     def _docs(self, batch: list[Article]) -> list[Doc]:
         """Provenance documents of the batch, with the sentence vectors the stories stage
-        computed (embedded here for articles that have none: duplicates, a backlog)."""
+        computed (embedded here for articles that have none: duplicates, a backlog); the
+        articles' rewriting signals are stored on the way."""
         english = [a.language in (None, "en") and not a.duplicate_of for a in batch]
         embed_sentences([a for a, en in zip(batch, english) if en])
+        for sig in score_articles(batch, [a.language in (None, "en") for a in batch]):
+            self.store.put_signals(sig.article_id, sig.to_json())
         out = []
         for a, en in zip(batch, english):
             ss = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]
@@ -185,8 +202,121 @@ class Provenance(Stage):
         stored = self.store.load_article(original)
         whole = [{"derived_start": 0, "derived_end": len(a.text), "source_start": 0,
                   "source_end": len(stored.text) if stored else len(a.text), "kind": "verbatim", "similarity": 1.0}]
+        n_a = sum(1 for s in a.sentences if s.artefact is None)
+        n_s = sum(1 for s in stored.sentences if s.artefact is None) if stored else n_a
+        both = {"coverage_derived": 1.0, "coverage_source": 1.0, "details_kept": 1.0, "structure": 1.0, "order": 1.0}
+        extra = {"probability": 1.0, "copied": 1.0, "aligned": list(range(n_a)), "reverse_features": both,
+                 "reverse_copied": 1.0, "reverse_aligned": list(range(n_s)), "reverse_passages": [
+                     {**whole[0], "derived_end": whole[0]["source_end"], "source_end": whole[0]["derived_end"]}]}
         self.store.put_derivation({
             "derived_id": a.id, "source_id": original, "score": 1.0, "reverse_score": 1.0, "derived": True,
             "direction": "undetermined", "confidence": 0.5,
-            "evidence": ["identical text; the article stored first is taken as the source"], "features": {},
-            "coverage_derived": 1.0, "coverage_source": 1.0, "passages": whole, "found_by": "duplicate"})
+            "evidence": ["identical text; the article stored first is taken as the source"], "features": both,
+            "coverage_derived": 1.0, "coverage_source": 1.0, "passages": whole, "found_by": "duplicate",
+            "extra": extra})
+
+
+# A derived article's material that no related article has is shown from this share of its text.
+UNSUPPORTED_SHARE = 0.2
+# "Quotes nobody" is shown when a source has at least this many quotation marks.
+SOURCE_QUOTES = 2
+
+
+def family_signals(article_id: str, sources: list[dict], added: list[int], spans: list[tuple[int, int]],
+                   members: dict[str, Member]) -> list[dict]:
+    """The rewriting signals that need the article's sources: material no related article has,
+    quotations turned into reported speech."""
+    if not sources:
+        return []
+    out: list[dict] = []
+    total = sum(e - s for s, e in spans)
+    share = sum(spans[i][1] - spans[i][0] for i in added if i < len(spans)) / total if total else 0.0
+    if share >= UNSUPPORTED_SHARE:
+        blocks: list[list[int]] = []
+        for i in sorted(i for i in added if i < len(spans)):
+            if blocks and blocks[-1][-1] == i - 1:
+                blocks[-1].append(i)
+            else:
+                blocks.append([i])
+        out.append({"kind": "unsupported_material",
+                    "evidence": f"{share:.0%} of its text ({len(added)} sentences) is in no related article here: "
+                                f"material added to what it retells"})
+        out += [{"kind": "unsupported_material", "evidence": f"{len(b)} sentence(s) no related article has",
+                 "start": spans[b[0]][0], "end": spans[b[-1]][1]} for b in blocks]
+    mine = members[article_id].signals
+    quoted = [src["id"] for src in sources if members[src["id"]].signals.quotes >= SOURCE_QUOTES]
+    if mine.quotes == 0 and quoted:
+        out.append({"kind": "few_quotations",
+                    "evidence": f"it quotes nobody directly, while its source {quoted[0]} has "
+                                f"{members[quoted[0]].signals.quotes} quotation marks"})
+    return out
+
+
+class Families(Stage):
+    """The family pass: once the stream has ended, every related group of judged pairs is
+    decided at once (`family.decide`): each article's source(s), siblings, families, and what
+    each derived article adds. Decisions are rewritten whole on every run (they depend on
+    every article of the group, old and new); the judged pairs they read are kept."""
+
+    name = "families"
+
+    def __init__(self, store: Store, model: FamilyModel | None = None) -> None:
+        self.store = store
+        self.model = model
+
+    def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
+        yield from articles
+        self.decide_corpus(stats)
+
+    def decide_corpus(self, stats: StageStats) -> None:
+        model = self.model or default_family_model()
+        self.store.clear_family_decisions()
+        for group in groups(self.store.pair_links()):
+            members, spans = {}, {}
+            for article_id, seq, published, sentence_spans in self.store.provenance_members(group):
+                sig = self.store.signals_for(article_id)
+                if sig is None:
+                    continue
+                spans[article_id] = sentence_spans
+                members[article_id] = Member(article_id, seq, (published or "")[:10] or None,
+                                             ArticleSignals.from_json(sig), [e - s for s, e in sentence_spans])
+            pairs = [Pair.from_row(r) for r in self.store.pairs_among(list(members))]
+            decisions = decide(members, pairs, model)
+            self._store(decisions, spans, members)
+            stats.processed += len(members)
+            stats.kept += len(members)
+            stats.notes["derivations"] += len(decisions.edges)
+            stats.notes["sibling pairs (a shared source)"] += len(decisions.siblings)
+            stats.notes["families"] += len(decisions.families)
+        self.store.commit()
+
+    def _store(self, d: Decisions, spans: dict[str, list[tuple[int, int]]], members: dict[str, Member]) -> None:
+        family_of = {i: f["id"] for f in d.families for i in f["article_ids"]}
+        links = []
+        for e in d.edges:
+            links.append((e.derived, e.source, "derived", {
+                "relation": e.relation, "score": e.probability, "rank": e.rank, "decided_by": e.decided_by,
+                "evidence": e.evidence, "coverage_derived": round(e.coverage_derived, 4),
+                "coverage_source": round(e.coverage_source, 4), "family_id": family_of.get(e.derived)}))
+        for a, b, common in d.siblings:
+            links.append((a, b, "sibling", {"relation": "shared_source", "common_sources": common,
+                                            "family_id": family_of.get(a)}))
+        sources: dict[str, list[dict]] = {}
+        for e in d.edges:
+            sources.setdefault(e.derived, []).append({"id": e.source, "relation": e.relation, "score": e.probability,
+                                                      "coverage_derived": round(e.coverage_derived, 4),
+                                                      "coverage_source": round(e.coverage_source, 4)})
+        derived_from = {e.source for e in d.edges}
+        records = []
+        for article_id, cands in d.candidates.items():
+            role = "derived" if article_id in sources else "original" if article_id in derived_from else \
+                "shares_source" if article_id in family_of else None
+            records.append((article_id, {
+                "family_id": family_of.get(article_id), "role": role, "sources": sources.get(article_id, []),
+                "candidates": [{"id": c.source, "score": round(c.probability, 4), "derived": round(c.derived, 4),
+                                **({"not_eligible": c.reason} if not c.eligible else {})} for c in cands[:5]],
+                "added": [{"start": spans[article_id][i][0], "end": spans[article_id][i][1]}
+                          for i in d.added.get(article_id, []) if i < len(spans[article_id])],
+                "signals": family_signals(article_id, sources.get(article_id, []), d.added.get(article_id, []),
+                                          spans[article_id], members)}))
+        self.store.put_family_decisions(links, records, d.families)

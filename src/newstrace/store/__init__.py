@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newstrace.records import SCHEMA_VERSION, Article, Entity, Sentence, Skipped
+from newstrace.records import SCHEMA_VERSION, Artefact, Article, Entity, Sentence, Skipped
 
 DB_NAME = "newstrace.db"
 # Commit after this many articles or seconds, whichever comes first: an interrupted run
@@ -79,7 +79,18 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE TABLE IF NOT EXISTS events (
     article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
 CREATE TABLE IF NOT EXISTS claim_checks (article_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS provenance_signals (article_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS provenance_links (
+    derived_id TEXT NOT NULL, source_id TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (derived_id, source_id));
+CREATE INDEX IF NOT EXISTS provenance_links_source ON provenance_links(source_id);
+CREATE TABLE IF NOT EXISTS provenance_articles (article_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS families (id TEXT PRIMARY KEY, record TEXT NOT NULL);
 """
+# Columns added after a table was first created (older stores get them on opening).
+_ADDED_COLUMNS = {"derivations": [("extra", "TEXT")]}
+# Tables of the family pass's decisions, rewritten whole by each pass.
+_DECISION_TABLES = ("provenance_links", "provenance_articles", "families")
 
 
 class StoreError(RuntimeError):
@@ -98,6 +109,7 @@ class Store:
             self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+        self._add_columns()
         version = self.get_meta("schema_version")
         if version is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
@@ -109,6 +121,13 @@ class Store:
         self._last_commit = time.monotonic()
         self._input_sig: dict[str, tuple[int, float] | None] = {}
         self.run_id: int | None = None
+
+    def _add_columns(self) -> None:
+        for table, columns in _ADDED_COLUMNS.items():
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     @classmethod
     def reader(cls, path: Path | str) -> Store:
@@ -197,7 +216,7 @@ class Store:
         db = self.db
         db.execute("DELETE FROM articles WHERE id=?", (a.id,))
         for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs", "attributions",
-                      "events"):
+                      "events", "provenance_signals"):
             db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
         db.execute("DELETE FROM derivations WHERE derived_id=? OR source_id=?", (a.id, a.id))
         j = a.to_json()
@@ -314,6 +333,10 @@ class Store:
         yield from self.db.execute("SELECT key, minhash, vector FROM provenance_docs WHERE key>? "
                                    "AND (minhash IS NOT NULL OR vector IS NOT NULL) ORDER BY key", (after_key,))
 
+    def all_article_ids(self) -> list[str]:
+        """Every stored article's id, in stored order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY seq")]
+
     def unchecked_provenance(self) -> list[str]:
         """Ids of stored articles not yet checked for provenance, in stored order."""
         return [r[0] for r in self.db.execute(
@@ -325,30 +348,112 @@ class Store:
         self.db.execute("DELETE FROM derivations WHERE derived_id=? AND source_id=?", (row["source_id"], row["derived_id"]))
         self.db.execute(
             "INSERT OR REPLACE INTO derivations(derived_id, source_id, score, reverse_score, derived, direction, "
-            "confidence, evidence, features, coverage_derived, coverage_source, passages, found_by) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "confidence, evidence, features, coverage_derived, coverage_source, passages, found_by, extra) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (row["derived_id"], row["source_id"], row["score"], row["reverse_score"], int(row["derived"]),
              row["direction"], row["confidence"], json.dumps(row["evidence"]), json.dumps(row["features"]),
-             row["coverage_derived"], row["coverage_source"], json.dumps(row["passages"]), row["found_by"]))
+             row["coverage_derived"], row["coverage_source"], json.dumps(row["passages"]), row["found_by"],
+             json.dumps(row.get("extra") or {})))
 
     def count_derived(self, article_ids: list[str]) -> int:
-        """How many of these articles derive from another (a decided derivation)."""
+        """How many of these articles derive from another (a derivation the family pass decided)."""
         n = 0
         for i in range(0, len(article_ids), 500):
             part = article_ids[i:i + 500]
-            n += self.db.execute(f"SELECT COUNT(DISTINCT derived_id) FROM derivations WHERE derived=1 AND derived_id "
-                                 f"IN ({','.join('?' * len(part))})", part).fetchone()[0]
+            n += self.db.execute(f"SELECT COUNT(DISTINCT derived_id) FROM provenance_links WHERE kind='derived' AND "
+                                 f"derived_id IN ({','.join('?' * len(part))})", part).fetchone()[0]
         return n
 
     def iter_derivations(self) -> Iterator[dict[str, Any]]:
+        """Every judged pair, in the reading its pair judgement preferred (`extra` holds both)."""
+        return self._derivation_rows("ORDER BY derived_id, source_id", ())
+
+    def reset_provenance(self) -> None:
+        """Forget every judged pair and provenance document (provenance is judged anew)."""
+        self._begin()
+        for table in ("derivations", "provenance_docs", "provenance_signals", *_DECISION_TABLES):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("DELETE FROM state WHERE name='provenance.index'")
+        self.commit()
+
+    def put_signals(self, article_id: str, record: dict[str, Any]) -> None:
+        """An article's rewriting signals and originality measures (provenance.signals)."""
+        self._begin()
+        self.db.execute("INSERT OR REPLACE INTO provenance_signals(article_id, record) VALUES (?, ?)",
+                        (article_id, json.dumps(record, ensure_ascii=False)))
+
+    def signals_for(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record FROM provenance_signals WHERE article_id=?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def provenance_members(self, article_ids: list[str]
+                           ) -> Iterator[tuple[str, int, str | None, list[tuple[int, int]]]]:
+        """(id, stored order, published, spans of its sentences that are not artefacts) of these articles."""
+        for article_id in article_ids:
+            row = self.db.execute("SELECT seq, published FROM articles WHERE id=?", (article_id,)).fetchone()
+            if row is None:
+                continue
+            spans = [(s, e) for s, e in self.db.execute(
+                'SELECT start, "end" FROM sentences WHERE article_id=? AND artefact IS NULL ORDER BY idx',
+                (article_id,))]
+            yield article_id, int(row[0]), row[1], spans
+
+    def pair_links(self) -> Iterator[tuple[str, str, float]]:
+        """(article, article, relatedness) of every judged pair, lean (for grouping)."""
+        for a, b, score, rev, extra in self.db.execute(
+                "SELECT derived_id, source_id, score, reverse_score, extra FROM derivations"):
+            x = json.loads(extra or "{}")
+            yield a, b, max(float(score or 0), float(rev or 0), float(x.get("copied", 0)),
+                            float(x.get("reverse_copied", 0)))
+
+    def pairs_among(self, article_ids: list[str]) -> Iterator[dict[str, Any]]:
+        """The judged pairs with both articles among `article_ids`, as `iter_derivations` gives them."""
+        ids = set(article_ids)
+        for article_id in article_ids:
+            for row in self._derivation_rows("WHERE derived_id=?", (article_id,)):
+                if row["source_id"] in ids:
+                    yield row
+
+    def _derivation_rows(self, where: str, args: tuple) -> Iterator[dict[str, Any]]:
         cur = self.db.execute(
             "SELECT derived_id, source_id, score, reverse_score, derived, direction, confidence, evidence, features, "
-            "coverage_derived, coverage_source, passages, found_by FROM derivations ORDER BY derived_id, source_id")
+            f"coverage_derived, coverage_source, passages, found_by, extra FROM derivations {where}", args)
         for r in cur:
             yield {"derived_id": r[0], "source_id": r[1], "score": r[2], "reverse_score": r[3], "derived": bool(r[4]),
                    "direction": r[5], "confidence": r[6], "evidence": json.loads(r[7]),
                    "features": json.loads(r[8]), "coverage_derived": r[9], "coverage_source": r[10],
-                   "passages": json.loads(r[11]), "found_by": r[12]}
+                   "passages": json.loads(r[11]), "found_by": r[12], "extra": json.loads(r[13] or "{}")}
+
+    def clear_family_decisions(self) -> None:
+        self._begin()
+        for table in _DECISION_TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+
+    def put_family_decisions(self, links: list[tuple[str, str, str, dict[str, Any]]],
+                             articles: list[tuple[str, dict[str, Any]]], families: list[dict[str, Any]]) -> None:
+        """Store one group's decisions: links (derived, source, kind 'derived' or 'sibling', record),
+        each article's provenance record, and its families."""
+        self._begin()
+        self.db.executemany("INSERT OR REPLACE INTO provenance_links(derived_id, source_id, kind, record) "
+                            "VALUES (?,?,?,?)", [(d, s, k, json.dumps(r, ensure_ascii=False)) for d, s, k, r in links])
+        self.db.executemany("INSERT OR REPLACE INTO provenance_articles(article_id, record) VALUES (?,?)",
+                            [(i, json.dumps(r, ensure_ascii=False)) for i, r in articles])
+        self.db.executemany("INSERT OR REPLACE INTO families(id, record) VALUES (?,?)",
+                            [(f["id"], json.dumps(f, ensure_ascii=False)) for f in families])
+        self._maybe_commit()
+
+    def iter_links(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for d, s, k, r in self.db.execute("SELECT derived_id, source_id, kind, record FROM provenance_links "
+                                          "ORDER BY derived_id, source_id"):
+            yield d, s, k, json.loads(r)
+
+    def article_provenance(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record FROM provenance_articles WHERE article_id=?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def iter_families(self) -> Iterator[dict[str, Any]]:
+        for (r,) in self.db.execute("SELECT record FROM families ORDER BY id"):
+            yield json.loads(r)
 
     def _records_of(self, table: str, article_id: str) -> list[dict[str, Any]]:
         assert table in ("attributions", "claims", "events")
@@ -433,11 +538,13 @@ class Store:
     def load_article(self, article_id: str) -> Article | None:
         """A stored article with its sentences and entities (numbers left out)."""
         row = self.db.execute("SELECT id, text, title, source, url, published, crawled, language, "
-                              "duplicate_of FROM articles WHERE id=?", (article_id,)).fetchone()
+                              "duplicate_of, artefacts FROM articles WHERE id=?", (article_id,)).fetchone()
         if row is None:
             return None
         a = Article(id=row[0], text=row[1], title=row[2], source=row[3], url=row[4], published=row[5],
-                    crawled=row[6], language=row[7], duplicate_of=row[8])
+                    crawled=row[6], language=row[7], duplicate_of=row[8],
+                    artefacts=[Artefact(x["kind"], x["start"], x["end"], x.get("detail"))
+                               for x in json.loads(row[9] or "[]")])
         for d in self.sentences_for(article_id):
             s = Sentence(d["id"], article_id, d["start"], d["end"], d["text"], artefact=d["artefact"])
             s.entities = [Entity(e["start"], e["end"], e["text"], e["label"], e.get("value")) for e in d["entities"]]
@@ -460,14 +567,23 @@ class Store:
         cur = self.db.execute(
             "SELECT a.id, title, text, source, url, published, crawled, author, language, artefacts, "
             "title_span, duplicate_of, input_path, input_ref, input_format, encoding, content_hash, "
-            "m.story_id FROM articles a LEFT JOIN story_members m ON m.article_id=a.id ORDER BY a.seq")
+            "m.story_id, ps.record, pa.record FROM articles a LEFT JOIN story_members m ON m.article_id=a.id "
+            "LEFT JOIN provenance_signals ps ON ps.article_id=a.id LEFT JOIN provenance_articles pa "
+            "ON pa.article_id=a.id ORDER BY a.seq")
         for r in cur:
+            signals = json.loads(r[18]) if r[18] else {}
+            prov = json.loads(r[19]) if r[19] else {}
             yield {"id": r[0], "title": r[1], "text": r[2], "source": r[3], "url": r[4],
                    "published": r[5], "crawled": r[6], "author": r[7], "language": r[8],
                    "artefacts": json.loads(r[9]), "title_span": json.loads(r[10]),
                    "duplicate_of": r[11],
                    "input": {"path": r[12], "ref": r[13], "format": r[14], "encoding": r[15]},
-                   "content_hash": r[16], "story_id": r[17]}
+                   "content_hash": r[16], "story_id": r[17],
+                   "rewrite_signals": signals.get("signals", []) + prov.pop("signals", []),
+                   "provenance": {"family_id": None, "role": None, "sources": [], "candidates": [], "added": [],
+                                  **prov, "measures": {k: signals.get(k) for k in ("style", "quotes", "cues",
+                                                                                  "sentences")}}
+                   if (prov or signals) else None}
 
     def article_meta(self, article_id: str) -> dict[str, Any] | None:
         """An article's outlet, URL, date and input path (for exports that cite it)."""

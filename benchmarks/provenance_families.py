@@ -45,12 +45,13 @@ from fitting import fit_logistic, probability  # noqa: E402
 
 from newstrace.provenance.align import units  # noqa: E402
 from newstrace.provenance.candidates import CandidateIndex, minhash  # noqa: E402
-from newstrace.provenance.decide import default_model, judge  # noqa: E402
+from newstrace.provenance.decide import default_model, judge, row_of  # noqa: E402
 from newstrace.provenance.family import (  # noqa: E402
-    DERIVED_FEATURES, PARENT_FEATURES, FamilyModel, Member, Pair, candidate_features, decide, derived_features, groups, unexplained)
+    DERIVED_FEATURES, PARENT_FEATURES, FamilyModel, Member, Pair, candidate_features, decide, derived_features, groups,
+    unexplained)
 from newstrace.provenance.score import make_doc  # noqa: E402
 from newstrace.provenance.signals import ARTICLE_FEATURES, score_articles  # noqa: E402
-from newstrace.provenance.stage import row_of, substantive  # noqa: E402
+from newstrace.provenance.stage import substantive  # noqa: E402
 
 MODEL = fd.ROOT / "src" / "newstrace" / "data" / "family_model.json"
 CORPORA = ("rewrites", "compilations")

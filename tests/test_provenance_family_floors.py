@@ -25,7 +25,8 @@ from newstrace.provenance.decide import judge
 from newstrace.provenance.family import Member, Pair, decide
 from newstrace.provenance.score import make_doc
 from newstrace.provenance.signals import score_articles
-from newstrace.provenance.stage import row_of, substantive
+from newstrace.provenance.decide import row_of
+from newstrace.provenance.stage import substantive
 from newstrace.records import Article
 
 from .helpers import SHARED

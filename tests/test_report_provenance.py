@@ -463,3 +463,39 @@ def test_pairs_with_a_common_source_say_they_may_be_siblings():
     assert d["evidence"][0] == "it is the shorter"
     assert "wire-1" in d["evidence"][1] and "two rewrites" in d["evidence"][1]
     assert len(_direction({"direction": {"evidence": []}, "common_sources": []})["evidence"]) == 0
+
+
+def test_families_drawn_as_trees_and_an_articles_provenance_box(tmp_path):
+    families = [{"id": "family-wire-1", "roots": ["wire-1"],
+                 "article_ids": ["wire-1", "daily-1", "blog-1", "weekly-1", "evil-1"],
+                 "derivations": [
+                     {"derived_id": "daily-1", "source_id": "wire-1", "relation": "copy", "score": 0.93},
+                     {"derived_id": "blog-1", "source_id": "daily-1", "relation": "partial_rewrite", "score": 0.55},
+                     {"derived_id": "weekly-1", "source_id": "wire-1", "relation": "rewrite", "score": 0.66},
+                     {"derived_id": "evil-1", "source_id": "wire-1", "relation": "edit", "score": 0.71}],
+                 "siblings": [{"article_ids": ["daily-1", "weekly-1"], "common_sources": ["wire-1"]}]}]
+    articles = [dict(a) for a in ARTICLES]
+    blog = next(a for a in articles if a["id"] == "blog-1")
+    start = blog["text"].index("My own view")
+    blog["provenance"] = {"family_id": "family-wire-1", "role": "derived", "added": [
+        {"start": start, "end": len(blog["text"])}],
+        "sources": [{"id": "daily-1", "relation": "partial_rewrite", "score": 0.55, "coverage_derived": 0.6,
+                     "coverage_source": 0.3, "order": 1.0}]}
+    blog["rewrite_signals"] = [
+        {"kind": "machine_phrasing", "evidence": "reads as machine-written <i>(+1.20)</i>", "score": 1.2},
+        {"kind": "outlet_attribution", "evidence": "attributes its material to X", "start": 0, "end": 5},
+        {"kind": "outlet_attribution", "evidence": "attributes its material to Y", "start": 6, "end": 11}]
+    html = build(tmp_path, records(), articles=articles, families=families)
+    tree = html[html.index('class="pv-tree"'):html.index("Derived pairs")]
+    # the original at the root, the chain under the daily, relations named
+    assert tree.index("Volunteers finish restoring") < tree.index("Ketterby lighthouse shines again") \
+        < tree.index("The light is back")
+    assert "partial rewrite" in tree and "copy" in tree
+    assert "1 sibling pair" in html
+    box = html[html.index('class="prov-box"'):]
+    box = box[:box.index("</section>")]
+    assert "Derived from another article here" in box
+    assert "retells 30% of it, in its order; 60% of this article is its material" in box
+    assert "My own view: about time somebody did it." in box
+    assert "×2" in box and "attributes its material to other outlets" in box
+    assert "<i>" not in box and "&lt;i&gt;" in box

@@ -24,7 +24,7 @@ from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped
 from newstrace.store import DB_NAME, Store
 from newstrace.store.stages import Resume, Save
-from newstrace.provenance.records import iter_derivations
+from newstrace.provenance.records import iter_derivations, iter_families
 from newstrace.provenance.stage import Families, Provenance
 from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
@@ -172,7 +172,7 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
-                     stories=stories, derivations=derivations,
+                     stories=stories, derivations=derivations, families=list(iter_families(store)),
                      attributions_for=store.attributions_for if opts.attributions else None,
                      claims_for=store.claims_for if opts.claims else None,
                      events=list(store.iter_events()) if opts.events else None)

@@ -1,9 +1,11 @@
-"""`newstrace compare A B`: is one article derived from the other, passage by passage, what B
-added to A and dropped from it, and B's claims checked against A (supported, unsupported,
-contradicted, with the evidence and the reasons).
+"""`newstrace compare A B`: is one article derived from the other, how (copy, edit, rewrite,
+partial rewrite) and what share of each it covers, passage by passage, what B added to A and
+dropped from it, each side's rewriting signals, and B's claims checked against A (supported,
+unsupported, contradicted, with the evidence and the reasons).
 
 Both articles go through normalisation, artefact detection and language analysis; the pair
-is judged by `decide.judge` (score, direction, evidence). The passages shown are those of the
+is judged by `decide.judge` both ways and decided by the family pass (`family.decide`) over the
+two of them, as `analyze` would (A counts as stored first). The passages shown are those of the
 verdict's alignment (the decided derived side against the decided source side, which may be
 A against B). What B added and dropped is always read from B aligned against A: B's sentences
 no sentence of A explains, and A's sentences no sentence of B draws on, whichever way the
@@ -72,8 +74,11 @@ def compare(article_a: Article, article_b: Article) -> dict[str, Any]:
     JSON-serialisable dict: the articles, the verdict, the aligned passages (columns `A` and
     `B`, with their sentence pairs), and the sentences B `added` to A and `dropped` from it.
     The verdict names the articles by their `label`: the id, suffixed " (A)" / " (B)" if both share one."""
-    from newstrace.provenance.decide import default_model, judge
+    from newstrace.provenance.decide import judge, row_of
+    from newstrace.provenance.family import Member, Pair, decide, default_family_model
     from newstrace.provenance.score import doc_of, pair_features
+    from newstrace.provenance.signals import score_articles
+    from newstrace.provenance.stage import substantive
 
     analyse([article_a, article_b])
     # The verdict names its sides by document id: two articles with one id get told apart.
@@ -83,20 +88,33 @@ def compare(article_a: Article, article_b: Article) -> dict[str, Any]:
     # judge's second article counts as seen first: A is the source when nothing tells the direction.
     verdict = judge(doc_b, doc_a, date_a=article_b.published, date_b=article_a.published,
                     outlet_a=article_b.source, outlet_b=article_a.source)
-    a_derived = verdict.derived == doc_a.id
+    # The decision is the family pass's over these two articles (A stored first), as `analyze` takes it.
+    english = [a.language in (None, "en") for a in (article_a, article_b)]
+    sigs = score_articles([article_a, article_b], english)
+    members = {d.id: Member(d.id, k, (art.published or "")[:10] or None, sig, [u.end - u.start for u in d.units])
+               for k, (d, art, sig) in enumerate(zip((doc_a, doc_b), (article_a, article_b), sigs))}
+    family = decide(members, [Pair.from_row(row_of(verdict, "compare"))]) \
+        if substantive(doc_a) and substantive(doc_b) else None
+    edge = family.edges[0] if family and family.edges else None
+    a_derived = (edge.derived if edge else verdict.derived) == doc_a.id
     derived_side, source_side = ("A", "B") if a_derived else ("B", "A")
     derived, source = (doc_a, doc_b) if a_derived else (doc_b, doc_a)
+    alignment = verdict.alignment if derived.id == verdict.derived else pair_features(derived, source)[1]
     texts = {"A": article_a.text, "B": article_b.text}
     coverage = {derived_side: verdict.coverage_derived, source_side: verdict.coverage_source}
+    if edge:
+        coverage = {derived_side: edge.coverage_derived, source_side: edge.coverage_source}
+    cands = family.candidates.get(derived.id, []) if family else []
+    score = edge.probability if edge else max((c.derived for c in cands), default=0.0)
 
     def sides(derived_span: tuple[int, int], source_span: tuple[int, int]) -> dict[str, Any]:
         return {derived_side: _span(texts[derived_side], *derived_span),
                 source_side: _span(texts[source_side], *source_span)}
 
     passages = []
-    for p in verdict.alignment.passages:
+    for p in alignment.passages:
         pairs = []
-        for seed in verdict.alignment.seeds:
+        for seed in alignment.seeds:
             if seed.derived in p.derived_sentences:
                 d, src = derived.units[seed.derived], source.units[seed.source]
                 pairs.append({"kind": seed.kind, "similarity": round(seed.similarity, 4),
@@ -104,19 +122,22 @@ def compare(article_a: Article, article_b: Article) -> dict[str, Any]:
         passages.append({"kind": p.kind, "similarity": round(p.similarity, 4),
                          **sides((p.derived_start, p.derived_end), (p.source_start, p.source_end)), "pairs": pairs})
     passages.sort(key=lambda p: (p["A"]["start"], p["B"]["start"]))
-    b_on_a = pair_features(doc_b, doc_a)[1] if a_derived else verdict.alignment
+    b_on_a = pair_features(doc_b, doc_a)[1] if a_derived else alignment
     return {
         "articles": {side: _article_json(article, doc.id)
                      for side, article, doc in zip(SIDES, (article_a, article_b), (doc_a, doc_b))},
         "verdict": {
-            "derived": verdict.is_derived, "derived_side": derived_side, "source_side": source_side,
-            "derived_id": verdict.derived, "source_id": verdict.source,
-            "score": verdict.score, "reverse_score": verdict.reverse_score,
-            "threshold": default_model().threshold, "direction": verdict.direction,
-            "confidence": verdict.direction_confidence, "evidence": list(verdict.evidence),
+            "derived": edge is not None, "derived_side": derived_side, "source_side": source_side,
+            "derived_id": derived.id, "source_id": source.id, "relation": edge.relation if edge else None,
+            "score": round(score, 4), "threshold": default_family_model().threshold,
+            "pair_score": verdict.score, "reverse_score": verdict.reverse_score,
+            "direction": edge.decided_by if edge else "undetermined",
+            "confidence": edge.probability if edge else round(1 - score, 4),
+            "evidence": list(edge.evidence) if edge else list(verdict.evidence),
             "coverage": {side: round(coverage[side], 4) for side in SIDES},
             "features": verdict.features,
         },
+        "signals": {side: sig.signals for side, sig in zip(SIDES, sigs)},
         "passages": passages,
         "added": _unaligned(doc_b.units, b_on_a.derived_aligned, article_b.text),
         "dropped": _unaligned(doc_a.units, b_on_a.source_aligned, article_a.text),
@@ -152,7 +173,7 @@ def _unaligned(units: list[Unit], aligned: list[bool], text: str) -> list[dict[s
 def render(result: dict[str, Any], console: Console) -> None:
     """Print `result` (from `compare`) for people: the verdict, each aligned passage as a table
     of its sentence pairs side by side, then what B added and dropped. Text is wrapped, never cut."""
-    console.print(_verdict_panel(result["articles"], result["verdict"]), soft_wrap=False)
+    console.print(_verdict_panel(result["articles"], result["verdict"], result.get("signals")), soft_wrap=False)
     passages = result["passages"]
     if not passages:
         console.print("\nNo aligned passages.")
@@ -197,7 +218,7 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _verdict_panel(arts: dict[str, Any], v: dict[str, Any]) -> Panel:
+def _verdict_panel(arts: dict[str, Any], v: dict[str, Any], signals_of: dict[str, list] | None = None) -> Panel:
     derived, source = v["derived_side"], v["source_side"]
     if not v["derived"]:
         head = Text("Not derived: neither article reads as a rewrite or copy of the other", style="bold green")
@@ -205,14 +226,23 @@ def _verdict_panel(arts: dict[str, Any], v: dict[str, Any]) -> Panel:
         head = Text(f"Derived: one article derives from the other; which came first is undetermined, "
                     f"so {source} is taken as the source", style="bold red")
     else:
-        head = Text(f"{derived} ({arts[derived]['label']}) is derived from {source} ({arts[source]['label']})",
-                    style="bold red")
+        relation = (v.get("relation") or "derivation").replace("_", " ")
+        head = Text(f"{derived} ({arts[derived]['label']}) is derived from {source} ({arts[source]['label']}): "
+                    f"{relation}", style="bold red")
     lines = [head,
-             Text(f"score {v['score']:.2f} (threshold {v['threshold']:.2f}); "
+             Text(f"score {v['score']:.2f} (threshold {v['threshold']:.2f}); pair score {v['pair_score']:.2f}, "
                   f"the reading the other way round {v['reverse_score']:.2f}"),
              Text(f"direction: {v['direction']}, confidence {v['confidence']:.2f}"),
-             Text(f"coverage: {v['coverage']['A']:.0%} of A aligned, {v['coverage']['B']:.0%} of B aligned")]
+             Text(f"shares: {derived} retells {v['coverage'][source]:.0%} of {source}; "
+                  f"{v['coverage'][derived]:.0%} of {derived} is {source}'s material")]
     lines += [Text(f"• {e}") for e in v["evidence"]]
+    for side, signals in (signals_of or {}).items():
+        kinds: dict[str, int] = {}
+        for x in signals:
+            kinds[x["kind"]] = kinds.get(x["kind"], 0) + (0 if x["kind"] == "machine_phrasing" and "start" in x else 1)
+        if kinds:
+            lines.append(Text(f"{side}'s rewriting signals: " + ", ".join(
+                f"{k.replace('_', ' ')}" + (f" ×{n}" if n > 1 else "") for k, n in kinds.items())))
     for side in SIDES:
         title = f" ({arts[side]['title']})" if arts[side]["title"] else ""
         lines.append(Text(f"{side}: {arts[side]['path'] or arts[side]['id']}{title}", style="dim"))

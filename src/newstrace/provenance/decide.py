@@ -180,6 +180,15 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
                    feats["coverage_source"], round(rev, 4), extra)
 
 
+def row_of(v: Verdict, found_by: str) -> dict:
+    """A judged pair as the store keeps it (`Store.put_derivation`); `extra` holds both readings."""
+    return {"derived_id": v.derived, "source_id": v.source, "score": v.score, "reverse_score": v.reverse_score,
+            "derived": v.is_derived, "direction": v.direction,
+            "confidence": v.direction_confidence, "evidence": v.evidence, "features": v.features,
+            "coverage_derived": round(v.coverage_derived, 4), "coverage_source": round(v.coverage_source, 4),
+            "passages": [p.to_json() for p in v.alignment.passages], "found_by": found_by, "extra": v.extra}
+
+
 _WHY = {
     "attributions_dropped": "it drops the other's attributions (said, according to)",
     "details_dropped": "it has fewer of the names and numbers",

@@ -205,6 +205,7 @@ class Edge:
     coverage_derived: float
     coverage_source: float
     rank: int  # the source's rank among the derived article's candidates (1 = best)
+    order: float = 0.0  # share of aligned sentence pairs in the same order in both texts
 
 
 @dataclass(slots=True)
@@ -297,12 +298,21 @@ _WHY = {
 
 
 def _evidence(model: FamilyModel, feats: list[float], a: Member, x: Member) -> list[str]:
-    contrib = sorted(((w * v, name) for w, v, name in zip(model.weights, feats, PARENT_FEATURES)), reverse=True)
+    """The strongest reasons the parent model had to read `a` as derived from `x`, in words. The
+    originality term is told by its own strongest parts (machine phrasing, quotations, ...)."""
+    contrib = dict(zip(PARENT_FEATURES, (w * v for w, v in zip(model.weights, feats))))
+    if "originality" in contrib:
+        diff = np.subtract(x.signals.features(model.use_style), a.signals.features(model.use_style))
+        share = contrib.pop("originality")
+        parts = model.originality * diff
+        total = float(np.sum(np.abs(parts))) or 1.0
+        for name, part in zip(ARTICLE_FEATURES, parts):
+            contrib[f"diff_{name}"] = contrib.get(f"diff_{name}", 0.0) + share * float(part) / total
     sa, sx = a.signals, x.signals
     values = {"a": a.id, "x": x.id, "sa": sa.style or 0.0, "sx": sx.style or 0.0, "qa": sa.quotes, "qx": sx.quotes,
               "ca": sa.cues, "cx": sx.cues, "na": sa.sentences, "nx": sx.sentences}
     out = []
-    for c, name in contrib:
+    for name, c in sorted(contrib.items(), key=lambda kv: -kv[1]):
         text = _WHY.get(name)
         if c > 0.1 and text and len(out) < 4:
             if name == "diff_style" and (sa.style is None or sx.style is None):
@@ -439,14 +449,15 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
             elif pair.citing == aid:
                 decided_by = "citation"
                 evidence = [pair.citation or f"{aid} names {src}'s outlet"] + _evidence(model, feats, a, x)
+            elif pair.ab.copied >= REPRINT and pair.ba.copied >= REPRINT:
+                decided_by = "undetermined"
+                evidence = [f"the two texts are the same word for word and nothing tells which came first; "
+                            f"{x.id}, stored first, is taken as the source"]
             else:
                 decided_by, evidence = "content", _evidence(model, feats, a, x)
-                if pair.ab.copied >= REPRINT and pair.ba.copied >= REPRINT:
-                    evidence.insert(0, f"the two texts are the same word for word; {x.id}, stored first, is taken "
-                                       f"as the source")
             edges.append(Edge(aid, src, round(prob, 4), relation_of(r), decided_by, evidence,
                               r.features.get("coverage_derived", 0.0), r.features.get("coverage_source", 0.0),
-                              rank[src]))
+                              rank[src], r.features.get("order", 0.0)))
     source_of = {e.derived: [s for s, _ in parents[e.derived]] for e in edges}
     siblings = _siblings(by_article, source_of, model)
     families = _families(members, edges, siblings)

@@ -29,7 +29,7 @@ from newstrace.language.embed import embed_sentences
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.provenance.align import MIN_WORDS, units
 from newstrace.provenance.candidates import CandidateIndex, minhash, to_bytes
-from newstrace.provenance.decide import Model, Verdict, judge
+from newstrace.provenance.decide import Model, judge, row_of
 from newstrace.provenance.family import Decisions, FamilyModel, Member, Pair, decide, default_family_model, groups
 from newstrace.provenance.score import Doc, make_doc
 from newstrace.provenance.signals import ArticleSignals, score_articles
@@ -51,14 +51,6 @@ DOC_CACHE = 512
 def substantive(doc: Doc) -> bool:
     """Two sentences or more with something of their own to say."""
     return sum(len(u.words) >= MIN_WORDS for u in doc.units) >= 2
-
-
-def row_of(v: Verdict, found_by: str) -> dict:
-    return {"derived_id": v.derived, "source_id": v.source, "score": v.score, "reverse_score": v.reverse_score,
-            "derived": v.is_derived, "direction": v.direction,
-            "confidence": v.direction_confidence, "evidence": v.evidence, "features": v.features,
-            "coverage_derived": round(v.coverage_derived, 4), "coverage_source": round(v.coverage_source, 4),
-            "passages": [p.to_json() for p in v.alignment.passages], "found_by": found_by, "extra": v.extra}
 
 
 class Provenance(Stage):
@@ -305,7 +297,8 @@ class Families(Stage):
         for e in d.edges:
             sources.setdefault(e.derived, []).append({"id": e.source, "relation": e.relation, "score": e.probability,
                                                       "coverage_derived": round(e.coverage_derived, 4),
-                                                      "coverage_source": round(e.coverage_source, 4)})
+                                                      "coverage_source": round(e.coverage_source, 4),
+                                                      "order": round(e.order, 4)})
         derived_from = {e.source for e in d.edges}
         records = []
         for article_id, cands in d.candidates.items():

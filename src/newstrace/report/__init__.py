@@ -56,6 +56,7 @@ from newstrace.report.claims import LETTERS as CLAIM_LETTERS
 from newstrace.report.claims import Claims
 from newstrace.report.events import Events
 from newstrace.report.provenance import Provenance
+from newstrace.report.provenance import article_view as provenance_view
 
 __all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
 
@@ -109,7 +110,7 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
                  stories: list[dict] | None = None, derivations: list[dict] | None = None,
                  attributions_for: Callable[[str], list[dict]] | None = None,
                  claims_for: Callable[[str], list[dict]] | None = None,
-                 events: list[dict] | None = None) -> None:
+                 events: list[dict] | None = None, families: list[dict] | None = None) -> None:
     """Write the HTML report of a run to `path` (replaced atomically when done).
 
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
@@ -118,7 +119,8 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     section; the rest are counted, and indexed up to `INDEX_LIMIT`. `stories` are story
     records (as in stories.jsonl); the largest `STORY_LIMIT` are listed, each with a section.
     `derivations` are derivation records (as in derivations.jsonl); given (even empty), the
-    page has a provenance section; None (not analysed) leaves it out.
+    page has a provenance section; None (not analysed) leaves it out. `families` (as in
+    families.jsonl) are drawn there as trees, each with its original(s) at the root.
     `attributions_for(article_id)` gives an article's attribution records (as in
     attributions.jsonl, in text order); it is called once for every article. Given, the
     detailed articles show their attributions and the page has an attributions section;
@@ -136,7 +138,7 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     section = env.get_template("article.html.j2")
     page = env.get_template("report.html.j2")
     listed = _Stories(stories)
-    tally = _Tally(max(0, int(detail_limit)), listed, Provenance(derivations),
+    tally = _Tally(max(0, int(detail_limit)), listed, Provenance(derivations, families),
                    Attributions(listed.listed, enabled=attributions_for is not None),
                    Claims(listed.listed, enabled=claims_for is not None), Events(events))
     tmp = path.with_name(f".{path.name}.tmp")
@@ -337,6 +339,7 @@ class _Tally:
             "claims_total": cl_view["claims_total"] if cl_view else 0,
             "claims_more": cl_view["claims_more"] if cl_view else 0,
             "claim_counts": cl_view["claim_counts"] if cl_view else [],
+            "prov": provenance_view(a),
         }
 
     def _section_of(self, article_id: str) -> tuple[str | None, bool]:

@@ -37,6 +37,9 @@ from newstrace.report.render import Span, split_spans
 GRAPH_EDGE_LIMIT = 300
 # Derived pairs listed in the table (highest score first).
 PAIR_TABLE_LIMIT = 1000
+# Families drawn as trees (the largest first), and members shown per family.
+FAMILY_LIMIT = 100
+FAMILY_MEMBERS = 60
 # Pairs shown side by side (the first of the table).
 PAIR_VIEW_LIMIT = 50
 # Up to this many side-by-side views, they are open when the page loads.
@@ -109,12 +112,15 @@ class Provenance:
     by side); `context` gives the template's variables once the stream is done.
     """
 
-    def __init__(self, records: Iterable[Any] | None) -> None:
+    def __init__(self, records: Iterable[Any] | None, families: Iterable[Any] | None = None) -> None:
         self.given = records is not None
         self.pairs, self.judged = derived_pairs(records)
         self.listed = self.pairs[:PAIR_TABLE_LIMIT]
         self.viewed = self.listed[:PAIR_VIEW_LIMIT]
+        self.families = sorted((f for f in families or () if isinstance(f, dict) and f.get("article_ids")),
+                               key=lambda f: (-len(f["article_ids"]), str(f.get("id"))))
         self.ids = {str(r[k]) for r in self.pairs for k in ("derived_id", "source_id")}
+        self.ids |= {str(i) for f in self.families[:FAMILY_LIMIT] for i in f["article_ids"][:FAMILY_MEMBERS]}
         self.need_text = {str(r[k]) for r in self.viewed for k in ("derived_id", "source_id")}
         self.meta: dict[str, dict] = {}
         self.texts: dict[str, str] = {}
@@ -137,6 +143,37 @@ class Provenance:
                 "published": m.get("published") or "", "known": aid in self.meta,
                 "href": f"#{render.anchor_id(aid)}" if sections.get(aid) else None,
                 "hue": hues.get(source or "")}
+
+    def _tree(self, family: dict, sections: dict[str, bool], anchors: dict[tuple[str, str], str],
+              viewed: set[tuple[str, str]]) -> dict[str, Any]:
+        """A family as nested nodes: its originals at the root, each derived article under its
+        source (under its first source only, when it has several: the others are named), each
+        node with its relation to its parent. Siblings are counted."""
+        members = [str(i) for i in family["article_ids"]]
+        shown = set(members[:FAMILY_MEMBERS])
+        children: dict[str, list[dict]] = {}
+        parents: dict[str, list[str]] = {}
+        for e in family.get("derivations") or ():
+            d, src = str(e.get("derived_id")), str(e.get("source_id"))
+            parents.setdefault(d, []).append(src)
+            if len(parents[d]) == 1:
+                children.setdefault(src, []).append(e)
+        hues = render.outlet_hues(self.meta.get(a, {}).get("source") for a in members)
+
+        def node(aid: str, edge: dict | None, depth: int) -> dict[str, Any]:
+            key = (aid, str(edge.get("source_id"))) if edge else None
+            return {"article": self._article(aid, sections, hues), "relation": (edge or {}).get("relation"),
+                    "score": _num((edge or {}).get("score")),
+                    "other_sources": parents.get(aid, [])[1:],
+                    "href": f"#{anchors[key]}" if key in viewed and key in anchors else None,
+                    "children": [node(str(c["derived_id"]), c, depth + 1)
+                                 for c in sorted(children.get(aid, []), key=lambda c: str(c["derived_id"]))
+                                 if str(c["derived_id"]) in shown] if depth < 12 else []}
+
+        roots = [str(r) for r in family.get("roots") or () if str(r) in shown] or members[:1]
+        return {"id": family.get("id"), "size": len(members), "roots": [node(r, None, 0) for r in roots],
+                "derived": len(parents), "siblings": len(family.get("siblings") or ()),
+                "hidden": max(0, len(members) - FAMILY_MEMBERS)}
 
     def context(self, sections: dict[str, bool]) -> dict[str, Any]:
         """The template's provenance variables; `sections` tells which articles have a section."""
@@ -180,14 +217,19 @@ class Provenance:
                 "direction": _direction(r),
                 "anchor": anchors[key], "viewed": key in viewed,
             })
+        for row, r in zip(rows, self.listed):
+            row["relation"] = r.get("relation")
         views = []
         for row, r in zip(rows, self.viewed):
             d_text = self.texts.get(row["derived"]["id"])
             s_text = self.texts.get(row["source"]["id"])
             sides = pair_sides(d_text, s_text, r.get("passages"))
             views.append({**row, **sides})
+        trees = [self._tree(f, sections, anchors, viewed) for f in self.families[:FAMILY_LIMIT]]
         return {
             "provenance": True,
+            "prov_families": trees,
+            "prov_families_total": len(self.families),
             "prov_judged": self.judged,
             "prov_total": len(self.pairs),
             "prov_articles": len(self.ids),
@@ -587,3 +629,62 @@ def _arrow(tip: tuple[float, float], down: bool = False) -> str:
     if down:
         return f"{_r(x)},{_r(y)} {_r(x - ARROW / 2)},{_r(y - ARROW)} {_r(x + ARROW / 2)},{_r(y - ARROW)}"
     return f"{_r(x)},{_r(y)} {_r(x - ARROW)},{_r(y - ARROW / 2)} {_r(x - ARROW)},{_r(y + ARROW / 2)}"
+
+
+# Added sentences quoted in an article's provenance box (the rest are counted).
+ADDED_SHOWN = 3
+# Characters of a quoted span in the box.
+QUOTE_CHARS = 240
+# What several signals of one kind say together (the first one's evidence names one instance).
+_SPAN_KINDS = {"outlet_attribution": "attributes its material to other outlets",
+               "repeated_line": "a line repeated through its body"}
+_ROLE = {"original": "The original of its family: other articles here derive from it, and it from none of them.",
+         "derived": "Derived from another article here.",
+         "shares_source": "Shares a source with other articles here (siblings), and derives from none of them."}
+
+
+def _quote(text: str, start: Any, end: Any) -> str | None:
+    s, e = _int(start), _int(end)
+    if s is None or e is None or not 0 <= s < e <= len(text):
+        return None
+    q = " ".join(text[s:e].split())
+    return q if len(q) <= QUOTE_CHARS else q[:QUOTE_CHARS - 1] + "…"
+
+
+def article_view(article: dict) -> dict | None:
+    """What an article's section says of its provenance, from its `provenance` and
+    `rewrite_signals` records: its role, what it retells of which article (shares, order),
+    what it adds that no related article has, and the signs that it is a rewrite (grouped by
+    kind, spans quoted). None when there is nothing to say."""
+    prov = article.get("provenance") if isinstance(article.get("provenance"), dict) else {}
+    text = article.get("text") if isinstance(article.get("text"), str) else ""
+    signals: dict[str, dict] = {}
+    for x in article.get("rewrite_signals") or ():
+        if not isinstance(x, dict):
+            continue
+        kind = str(x.get("kind") or "signal")
+        g = signals.setdefault(kind, {"kind": kind, "evidence": None, "quotes": [], "count": 0})
+        quote = _quote(text, x.get("start"), x.get("end"))
+        if quote is None:  # a summary of the kind: it says it best
+            g["evidence"] = str(x.get("evidence") or "")
+        else:
+            g["count"] += 1
+            if len(g["quotes"]) < ADDED_SHOWN and quote not in g["quotes"]:
+                g["quotes"].append(quote)
+            if g["count"] > 1 and kind in _SPAN_KINDS:
+                g["evidence"] = _SPAN_KINDS[kind]
+            g["evidence"] = g["evidence"] or str(x.get("evidence") or "")
+    sources = [{"id": str(src.get("id")), "anchor": render.anchor_id(str(src.get("id"))),
+                "relation": str(src.get("relation") or "").replace("_", " "),
+                "coverage_source": _num(src.get("coverage_source")),
+                "coverage_derived": _num(src.get("coverage_derived")), "order": _num(src.get("order")),
+                "view": pair_anchor(article.get("id"), src.get("id"))}
+               for src in prov.get("sources") or () if isinstance(src, dict)]
+    added = [q for q in (_quote(text, x.get("start"), x.get("end")) for x in prov.get("added") or ()
+                         if isinstance(x, dict)) if q]
+    role = prov.get("role")
+    if not (role or signals):
+        return None
+    return {"role": _ROLE.get(str(role)) if role else None, "family": prov.get("family_id"),
+            "sources": sources, "added": added[:ADDED_SHOWN], "added_total": len(added) if sources else 0,
+            "signals": list(signals.values())}

@@ -38,7 +38,9 @@ from newstrace.language.analyze import Analyze  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.provenance.align import units  # noqa: E402
-from newstrace.provenance.decide import Verdict, default_model, judge  # noqa: E402
+from newstrace.provenance.decide import Verdict, default_model, judge, row_of  # noqa: E402
+from newstrace.provenance.family import Member, Pair, decide  # noqa: E402
+from newstrace.provenance.signals import score_articles  # noqa: E402
 from newstrace.provenance.score import FEATURES, Doc, doc_of, make_doc, pair_features  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 
@@ -86,9 +88,9 @@ def load() -> tuple[list[tuple[str, str, str]], dict[str, Doc]]:
     for name in sorted(texts):
         digest.update(f"{name}\0{texts[name]}\0".encode())
     digest.update(fingerprint().encode())
-    cache = CACHE / f"clough-{digest.hexdigest()[:12]}.pkl"
+    cache = CACHE / f"clough2-{digest.hexdigest()[:12]}.pkl"
     if cache.exists():
-        stored = pickle.loads(cache.read_bytes())
+        stored, signals = pickle.loads(cache.read_bytes())
     else:
         done: list[Article] = []
         Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(
@@ -97,9 +99,36 @@ def load() -> tuple[list[tuple[str, str, str]], dict[str, Doc]]:
         for a in done:
             doc = doc_of(a)
             stored[a.id] = ([(u.start, u.end, u.text) for u in doc.units], doc.vectors)
+        signals = {s.article_id: s for s in score_articles(done, [True] * len(done))}
         CACHE.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(stored))
+        cache.write_bytes(pickle.dumps((stored, signals)))
+    SIGNALS.update(signals)
     return rows, {name: make_doc(name, units(sents), vectors) for name, (sents, vectors) in stored.items()}
+
+
+SIGNALS: dict = {}  # article id -> provenance.signals.ArticleSignals (filled by load)
+
+
+def family_scores(rows: list[tuple[str, str, str]], docs: dict[str, Doc]) -> dict[str, tuple[float, bool]]:
+    """Each answer's score and decision as `analyze` takes them over a corpus of one task (its
+    original and all its answers, every pair judged): the family pass's probability that the
+    answer derives from the original, and whether it was judged derived from it."""
+    out = {}
+    tasks = sorted({task for _, task, _ in rows})
+    for task in tasks:
+        ids = [name for name, t, c in rows if t == task and name in docs and c in CLASSES + ("orig",)]
+        ids.sort(key=lambda n: (0 if n.startswith("orig") else 1, n))
+        members = {i: Member(i, k, None, SIGNALS[i], [u.end - u.start for u in docs[i].units])
+                   for k, i in enumerate(ids)}
+        pairs = [Pair.from_row(row_of(judge(docs[b], docs[a]), "meaning"))
+                 for k, a in enumerate(ids) for b in ids[k + 1:]]
+        dec = decide(members, pairs)
+        orig = ids[0]
+        sources = {(e.derived, e.source) for e in dec.edges}
+        for i in ids[1:]:
+            score = next((c.derived for c in dec.candidates.get(i, []) if c.source == orig), 0.0)
+            out[i] = (score, (i, orig) in sources)
+    return out
 
 
 def prf(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -177,6 +206,19 @@ def main() -> None:
     print(f"  threshold per held-out task (its accuracy): {', '.join(folds)}")
     threshold, accuracy = best_threshold(scores, y)
     print(f"  best threshold in hindsight, all answers: {threshold:.3f} (accuracy {accuracy:.3f})")
+
+    fam = family_scores(rows, docs)
+    print("family pass (each task one corpus: its original and all its answers, as analyze decides them):")
+    fmeans = {c: float(np.mean([fam[a.id][0] for a in v])) for c, v in by_class.items()}
+    print("  score per class (mean / median): " + ", ".join(
+        f"{c} {fmeans[c]:.3f} / {np.median([fam[a.id][0] for a in v]):.3f}" for c, v in by_class.items()))
+    ordered = all(fmeans[a] > fmeans[b] for a, b in itertools.pairwise(CLASSES))
+    print(f"  means ordered cut > light > heavy > non: {'yes' if ordered else 'no'}")
+    fpred = np.array([fam[a.id][1] for a in answers])
+    p, r, f1 = prf(fpred, y)
+    print(f"  judged derived from the original: accuracy {(fpred == y).mean():.3f}; precision {p:.3f} recall {r:.3f} "
+          f"F1 {f1:.3f}; called derived: " + ", ".join(f"{c} {sum(fam[a.id][1] for a in v)}/{len(v)}"
+                                                       for c, v in by_class.items()))
 
     wrong = sorted((a for a in answers if a.verdict.is_derived != a.derived), key=lambda a: a.verdict.score)
     print(f"misjudged at the shipped threshold ({len(wrong)}): " + ", ".join(

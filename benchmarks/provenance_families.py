@@ -15,6 +15,8 @@ and parent models are fitted on the other fold's articles and the fold is decide
 so every figure printed is out of sample ("held-out"); the two folds' results are pooled.
 `--no-style` switches the machine-phrasing signal off (fitted and decided without it).
 `--write-model` fits both variants on everything and writes src/newstrace/data/family_model.json.
+`--product` instead runs each corpus through `newstrace analyze` itself with the shipped models
+(fitted on all of it: in-sample figures) and reads the figures from derivations.jsonl.
 
 Printed, per corpus:
 - rewrites: share whose best-ranked source is their original, per rewriting model; share judged
@@ -48,7 +50,7 @@ from newstrace.provenance.candidates import CandidateIndex, minhash  # noqa: E40
 from newstrace.provenance.decide import default_model, judge, row_of  # noqa: E402
 from newstrace.provenance.family import (  # noqa: E402
     DERIVED_FEATURES, PARENT_FEATURES, FamilyModel, Member, Pair, candidate_features, decide, derived_features, groups,
-    unexplained)
+    human_uncopied, unexplained)
 from newstrace.provenance.score import make_doc  # noqa: E402
 from newstrace.provenance.signals import ARTICLE_FEATURES, score_articles  # noqa: E402
 from newstrace.provenance.stage import substantive  # noqa: E402
@@ -176,11 +178,15 @@ def fit(meta: dict, members: dict[str, dict[str, Member]], pairs: dict[str, list
     best: dict[tuple[str, str], tuple[float, list[float]]] = {}
     most: dict[tuple[str, str], float] = defaultdict(float)
     copied_at = PARENT_FEATURES.index("copied")
-    for g, pi, xi in zip(groups, p, x):
+    top: dict[tuple[str, str], str] = {}
+    for g, pi, xi, xid in zip(groups, p, x, partners):
         most[g] = max(most[g], float(xi[copied_at]))
         if g not in best or pi > best[g][0]:
             best[g] = (pi, xi.tolist())
-    xd = np.array([derived_features(pi, xi, most[g]) for g, (pi, xi) in best.items()])
+            top[g] = xid
+    xd = np.array([derived_features(pi, xi, most[g], human_uncopied(probe, members[g[0]][g[1]],
+                                                                   members[g[0]][top[g]], most[g]))
+                   for g, (pi, xi) in best.items()])
     yd = np.array([bool(parents_of(meta[g[1]])) for g in best], dtype=float)
     # Each kind of article (original, independent report, rewrite, partial rewrite) weighs the
     # same in the fit and in the threshold: the partial rewrites are few but as important.
@@ -243,11 +249,66 @@ def evaluate(meta: dict, members: dict[str, Member], pairs: list[Pair], model: F
     return out
 
 
+def product(meta: dict) -> None:
+    """Each corpus through `newstrace analyze` itself (the shipped models, fitted on all of this
+    data: in-sample), the figures read from derivations.jsonl: the pipeline gives what the
+    benchmark's streams give."""
+    from newstrace.runner import AnalyzeOptions, analyze
+
+    texts = fd.texts()
+    for corpus in CORPORA:
+        ids = [i for i, m in meta.items() if corpus in m["corpora"]]
+        run_dir = fd.CACHE / f"family-run-{corpus}"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        data = run_dir / "corpus.jsonl"
+        data.write_text("".join(json.dumps({"id": i, "text": texts[i]}) + "\n" for i in ids), encoding="utf-8")
+        t = time.time()
+        result = analyze([str(data)], run_dir / "out", AnalyzeOptions(report=False, claims=False, events=False))
+        stages = {s["stage"]: s["seconds"] for s in result.summary.to_json()["stages"]}
+        rows = [json.loads(x) for x in (run_dir / "out" / "derivations.jsonl").read_text().splitlines()]
+        edges = defaultdict(set)
+        best = {}
+        for r in rows:
+            if r["derived"]:
+                edges[r["derived_id"]].add(r["source_id"])
+            if r.get("rank") == 1:
+                best[r["derived_id"]] = r["source_id"]
+        out = defaultdict(list)
+        for i in ids:
+            m = meta[i]
+            if m["kind"] == "rewrite" and corpus == "rewrites":
+                out[f"best-ranked source is the original: {m['model']}"].append(best.get(i) == m["source_id"])
+                out[f"judged derived from the original: {m['model']}"].append(m["source_id"] in edges[i])
+            elif m["kind"] == "compilation":
+                out["partial rewrites judged derived from the right family"].append(bool(edges[i] & parents_of(m)))
+                out["partial rewrites with the right family ranked first"].append(best.get(i) in parents_of(m))
+            elif m["kind"] == "source":
+                out["sources judged derived from another article"].append(bool(edges[i]))
+        sib = [r for r in rows if r["derived"] and meta[r["derived_id"]]["kind"] == "rewrite"
+               and meta[r["source_id"]]["kind"] == "rewrite"
+               and meta[r["derived_id"]]["source_id"] == meta[r["source_id"]]["source_id"]]
+        cross = [r for r in rows if r["derived"] and (meta[r["derived_id"]]["kind"] == "distractor")
+                 != (meta[r["source_id"]]["kind"] == "distractor")]
+        print(f"[{corpus} corpus through newstrace analyze, in-sample: {len(ids)} articles in {time.time() - t:.0f} s]")
+        for name, v in sorted(out.items()):
+            print(f"  {name}: {np.mean(v):.3f} ({sum(v)}/{len(v)})")
+        n_sib = 3 * sum(1 for m in meta.values() if m["kind"] == "source" and corpus in m["corpora"])
+        print(f"  sibling pairs called derived from each other: {len(sib)}/{n_sib}")
+        print(f"  derivations between an ECB+ article and a rewrite-data article: {len(cross)}")
+        print(f"  stage seconds: {stages}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-style", action="store_true", help="fit and decide without the machine-phrasing signal")
     ap.add_argument("--write-model", action="store_true", help=f"fit both variants on everything and write {MODEL}")
+    ap.add_argument("--verbose", action="store_true", help="list the derived ECB+ pairs that share no wire text")
+    ap.add_argument("--product", action="store_true",
+                    help="also run each corpus through `newstrace analyze` with the shipped models (in-sample)")
     args = ap.parse_args()
+    if args.product:
+        product(fd.metadata())
+        return
     meta, members, pairs = prepare()
     use_style = not args.no_style
     pooled: dict[str, dict] = {c: defaultdict(list) for c in CORPORA}
@@ -279,9 +340,13 @@ def main() -> None:
         wire = sum(1 for *_, c, _ in ecb if c >= WIRE)
         print(f"  derived ECB+ pairs: {len(ecb)}, of which sharing a wire text (30% or more of the derived text "
               f"copied word for word): {wire}; same event: {sum(1 for *_, s in ecb if s)}")
-        for d, s, c, same in ecb:
-            if c < WIRE:
-                print(f"    not a shared wire text: {d} < {s}: copied {c:.2f}, same event {same}")
+        low = [c for *_, c, _ in ecb if c < WIRE]
+        print(f"    the others: {sum(c == 0 for c in low)} with nothing copied word for word, "
+              f"{sum(0 < c < 0.1 for c in low)} under 10%, {sum(0.1 <= c < WIRE for c in low)} 10-30%")
+        if args.verbose:
+            for d, s, c, same in ecb:
+                if c < WIRE:
+                    print(f"    not a shared wire text: {d} < {s}: copied {c:.2f}, same event {same}")
         print("  relations of the derivations found: " + ", ".join(
             f"{k[0]}/{k[1]} {n}" for k, n in sorted(pooled[corpus]["_relations"].items())))
     if args.write_model:

@@ -63,6 +63,8 @@ EDIT_SHARE = 0.5  # copied word for word, the rest changed: an edit
 # A second source must explain this much of the article that the first does not.
 SECOND_SENTENCES = 2
 SECOND_SHARE = 0.2
+# Less than this share copied word for word: the two texts share no wording.
+NO_COPY = 0.1
 # Texts copied both ways at least this much are reprints of each other.
 REPRINT = 0.9
 
@@ -73,7 +75,8 @@ PARENT_FEATURES = (["logit_forward", "logit_reverse"] + [f"diff_{n}" for n in AR
 
 # Whether an article derives from its best-ranked candidate at all: that candidate's evidence.
 DERIVED_FEATURES = ["parent_logit", "logit_forward", "logit_reverse", "copied", "coverage_derived", "coverage_source",
-                    "order", "in_order", "order_x_in_order", "originality", "added_diff", "copied_most"]
+                    "order", "in_order", "order_x_in_order", "originality", "added_diff", "copied_most",
+                    "human_uncopied"]
 # The originality log-odds enter the derived-or-not model capped at this size: past it, two
 # texts differ in kind (a wire report and a feature), which says nothing more about copying.
 ORIGINALITY_CAP = 4.0
@@ -185,10 +188,22 @@ class Candidate:
     derived: float = 0.0  # the derived-or-not model's probability, this candidate as the source
 
 
-def derived_features(parent_probability: float, parent_features: list[float], copied_most: float) -> list[float]:
+def human_uncopied(model: FamilyModel, a: Member, x: Member, copied_most: float) -> float:
+    """How plainly two articles are both human-written news (the smaller of their negated style
+    log-odds, capped at 3) when neither copies the other word for word: two reporters telling one
+    event, not a rewrite. 0 without the style signal."""
+    if not model.use_style or a.signals.style is None or x.signals.style is None or copied_most >= NO_COPY:
+        return 0.0
+    return max(0.0, min(3.0, -a.signals.style, -x.signals.style))
+
+
+def derived_features(parent_probability: float, parent_features: list[float], copied_most: float,
+                     human: float = 0.0) -> list[float]:
     """DERIVED_FEATURES of an article and one candidate, from the candidate's parent features;
-    `copied_most` is the largest share of the article copied word for word from an eligible candidate."""
-    f = dict(zip(PARENT_FEATURES, parent_features), parent_logit=_logit(parent_probability), copied_most=copied_most)
+    `copied_most` is the largest share of the article copied word for word from an eligible
+    candidate, `human` the pair's `human_uncopied`."""
+    f = dict(zip(PARENT_FEATURES, parent_features), parent_logit=_logit(parent_probability), copied_most=copied_most,
+             human_uncopied=human)
     f["order_x_in_order"] = f["order"] * f["in_order"]
     f["originality"] = max(-ORIGINALITY_CAP, min(ORIGINALITY_CAP, f["originality"]))
     return [f[name] for name in DERIVED_FEATURES]
@@ -414,7 +429,8 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
             cands.append(Candidate(aid, xid, model.probability(feats), feats, ok, why))
         most = max((mine[c.source].reading(aid).copied for c in cands if c.eligible), default=0.0)
         for c in cands:
-            c.derived = model.derived_probability(derived_features(c.probability, c.features, most))
+            human = human_uncopied(model, a, members[c.source], most)
+            c.derived = model.derived_probability(derived_features(c.probability, c.features, most, human))
         cands.sort(key=lambda c: (-c.probability, members[c.source].seq))
         candidates[aid] = cands
         chosen = [c for c in cands if c.eligible][:1]

@@ -32,6 +32,9 @@ QUOTED = 0.3
 # Sentences with fewer content words than this seed only as copies: short generic sentences
 # ("Tensions rose.") reach high cosines with many others.
 MIN_WORDS = 4
+# Word overlap is measured only for sentence pairs whose embeddings are at least this similar:
+# sentences with half their content words in common (near-verbatim) are far above it.
+OVERLAP_GATE = 0.4
 # Seeds at most this many sentences apart in both texts join one passage.
 GAP = 2
 
@@ -133,11 +136,17 @@ def seeds(derived: list[Unit], source: list[Unit], dv: np.ndarray, sv: np.ndarra
     if not derived or not source:
         return []
     sims = dv @ sv.T
+    # Word overlap is computed only for sentence pairs of some similarity (a copied sentence is
+    # close in meaning too); without embeddings (articles not in English) for every pair.
+    gated = bool(np.any(sims))
     out = []
     for i, d in enumerate(derived):
         if len(d.words) < 2:
             continue  # too short to say anything of its own ("He said.")
-        overlaps = [_jaccard(d.words, s.words) for s in source]
+        near = np.flatnonzero(sims[i] >= OVERLAP_GATE) if gated else range(len(source))
+        overlaps = [0.0] * len(source)
+        for j in near:
+            overlaps[j] = _jaccard(d.words, source[j].words)
         j_lex = int(np.argmax(overlaps))
         if overlaps[j_lex] >= NEAR_VERBATIM:
             j = j_lex

@@ -36,8 +36,10 @@ DIRECTION_FEATURES = [f"diff_{name}" for name in FEATURES] + ["attributions_drop
 
 
 def attribution_rate(doc: Doc) -> float:
-    """Attribution cues per sentence: what a rewrite tends to drop."""
-    return sum(len(_CUE.findall(u.text)) for u in doc.units) / max(1, len(doc.units))
+    """Attribution cues per sentence: what a rewrite tends to drop (computed once per document)."""
+    if doc.cue_rate is None:
+        doc.cue_rate = sum(len(_CUE.findall(u.text)) for u in doc.units) / max(1, len(doc.units))
+    return doc.cue_rate
 
 
 def _sigmoid(z: float) -> float:

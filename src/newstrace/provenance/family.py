@@ -312,7 +312,13 @@ _WHY = {
 }
 
 
-def _evidence(model: FamilyModel, feats: list[float], a: Member, x: Member) -> list[str]:
+# The family terms said of an article with one related article only.
+_WHY_ALONE = {"details_gain": "{x} holds {a}'s names and numbers",
+              "coverage_gain": "{x} explains much of {a}'s text",
+              "copied_gain": "{a} copies {x} word for word"}
+
+
+def _evidence(model: FamilyModel, feats: list[float], a: Member, x: Member, alone: bool = False) -> list[str]:
     """The strongest reasons the parent model had to read `a` as derived from `x`, in words. The
     originality term is told by its own strongest parts (machine phrasing, quotations, ...)."""
     contrib = dict(zip(PARENT_FEATURES, (w * v for w, v in zip(model.weights, feats))))
@@ -328,7 +334,7 @@ def _evidence(model: FamilyModel, feats: list[float], a: Member, x: Member) -> l
               "ca": sa.cues, "cx": sx.cues, "na": sa.sentences, "nx": sx.sentences}
     out = []
     for name, c in sorted(contrib.items(), key=lambda kv: -kv[1]):
-        text = _WHY.get(name)
+        text = (_WHY_ALONE.get(name) if alone else None) or _WHY.get(name)
         if c > 0.1 and text and len(out) < 4:
             if name == "diff_style" and (sa.style is None or sx.style is None):
                 continue
@@ -464,13 +470,14 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
                 decided_by, evidence = "dates", [f"{x.id} is dated {x.day}, {a.id} {a.day}"]
             elif pair.citing == aid:
                 decided_by = "citation"
-                evidence = [pair.citation or f"{aid} names {src}'s outlet"] + _evidence(model, feats, a, x)
+                evidence = [pair.citation or f"{aid} names {src}'s outlet"] + _evidence(
+                    model, feats, a, x, alone=len(by_article[aid]) == 1)
             elif pair.ab.copied >= REPRINT and pair.ba.copied >= REPRINT:
                 decided_by = "undetermined"
                 evidence = [f"the two texts are the same word for word and nothing tells which came first; "
                             f"{x.id}, stored first, is taken as the source"]
             else:
-                decided_by, evidence = "content", _evidence(model, feats, a, x)
+                decided_by, evidence = "content", _evidence(model, feats, a, x, alone=len(by_article[aid]) == 1)
             edges.append(Edge(aid, src, round(prob, 4), relation_of(r), decided_by, evidence,
                               r.features.get("coverage_derived", 0.0), r.features.get("coverage_source", 0.0),
                               rank[src], r.features.get("order", 0.0)))

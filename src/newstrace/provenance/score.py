@@ -26,6 +26,7 @@ class Doc:
     vectors: np.ndarray  # (len(units), 384), unit length
     words: frozenset[str]
     details: frozenset[str] = frozenset()  # numbers and names: the checkable details
+    cue_rate: float | None = None  # attribution cues per sentence (decide.attribution_rate), once computed
 
     @property
     def chars(self) -> int:

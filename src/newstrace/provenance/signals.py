@@ -125,19 +125,18 @@ def article_signals(article: Article, style_scores: tuple[float, list[float]] | 
 
 
 def score_articles(articles: list[Article], english: list[bool]) -> list[ArticleSignals]:
-    """Signals of a batch of analysed articles (one style-model call for all their texts)."""
+    """Signals of a batch of analysed articles; only English articles are scored for style, and
+    only those that read as machine-written have their sentences scored (for the evidence)."""
     from newstrace.provenance.style import default_style
 
-    texts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for a, en in zip(articles, english):
-        sents = [s.text for s in a.sentences if s.artefact is None] if en else []
-        spans.append((len(texts), len(sents)))
-        if en:
-            texts.append(" ".join(sents))
-            texts += sents
-    scores = default_style().scores(texts).tolist() if texts else []
+    model = default_style()
     out = []
-    for a, en, (k, n) in zip(articles, english, spans):
-        out.append(article_signals(a, (scores[k], scores[k + 1:k + 1 + n]) if en else None))
+    for a, en in zip(articles, english):
+        if not en:
+            out.append(article_signals(a, None))
+            continue
+        sents = [s.text for s in a.sentences if s.artefact is None]
+        whole = float(model.scores([" ".join(sents)])[0]) if sents else 0.0
+        per = model.scores(sents).tolist() if whole > 0 else [0.0] * len(sents)
+        out.append(article_signals(a, (whole, per)))
     return out

@@ -136,37 +136,46 @@ def seeds(derived: list[Unit], source: list[Unit], dv: np.ndarray, sv: np.ndarra
     if not derived or not source:
         return []
     sims = dv @ sv.T
+    best_cos = sims.argmax(axis=1).tolist()
     # Word overlap is computed only for sentence pairs of some similarity (a copied sentence is
     # close in meaning too); without embeddings (articles not in English) for every pair.
-    gated = bool(np.any(sims))
+    if np.any(sims):
+        rows, cols = np.nonzero(sims >= OVERLAP_GATE)
+        near: list[list[int]] = [[] for _ in derived]
+        for i, j in zip(rows.tolist(), cols.tolist()):
+            near[i].append(j)
+    else:
+        near = [list(range(len(source)))] * len(derived)
+    low = sims < DETAILED
     out = []
     for i, d in enumerate(derived):
         if len(d.words) < 2:
             continue  # too short to say anything of its own ("He said.")
-        near = np.flatnonzero(sims[i] >= OVERLAP_GATE) if gated else range(len(source))
-        overlaps = [0.0] * len(source)
-        for j in near:
-            overlaps[j] = _jaccard(d.words, source[j].words)
-        j_lex = int(np.argmax(overlaps))
-        if overlaps[j_lex] >= NEAR_VERBATIM:
+        j_lex, best = -1, 0.0
+        for j in near[i]:
+            o = _jaccard(d.words, source[j].words)
+            if o > best:
+                j_lex, best = j, o
+        if best >= NEAR_VERBATIM:
             j = j_lex
-            kind = "verbatim" if overlaps[j] >= VERBATIM else "near-verbatim"
+            kind = "verbatim" if best >= VERBATIM else "near-verbatim"
         else:
-            j = int(np.argmax(sims[i]))
+            j = best_cos[i]
             if sims[i, j] < PARAPHRASE:
-                j = _detailed(d, source, sims[i])
-                if j is None:
+                found = _detailed(d, source, sims[i], low[i])
+                if found is None:
                     continue
+                j = found
             kind = "paraphrase"
-        out.append(Seed(i, j, float(sims[i, j]), overlaps[j], kind))
+        out.append(Seed(i, j, float(sims[i, j]), _jaccard(d.words, source[j].words), kind))
     return out
 
 
-def _detailed(d: Unit, source: list[Unit], sims: np.ndarray) -> int | None:
+def _detailed(d: Unit, source: list[Unit], sims: np.ndarray, low: np.ndarray) -> int | None:
     """The most similar source sentence that shares a quote or enough details with `d`."""
     best = None
     for j, s in enumerate(source):
-        ok = (sims[j] >= QUOTED and d.quotes & s.quotes) or (sims[j] >= DETAILED and len(d.details & s.details) >= DETAILS)
+        ok = (sims[j] >= QUOTED and d.quotes & s.quotes) or (not low[j] and len(d.details & s.details) >= DETAILS)
         if ok and (best is None or sims[j] > sims[best]):
             best = j
     return best

@@ -399,12 +399,12 @@ class Store:
             yield article_id, int(row[0]), row[1], spans
 
     def pair_links(self) -> Iterator[tuple[str, str, float]]:
-        """(article, article, relatedness) of every judged pair, lean (for grouping)."""
-        for a, b, score, rev, extra in self.db.execute(
-                "SELECT derived_id, source_id, score, reverse_score, extra FROM derivations"):
-            x = json.loads(extra or "{}")
-            yield a, b, max(float(score or 0), float(rev or 0), float(x.get("copied", 0)),
-                            float(x.get("reverse_copied", 0)))
+        """(article, article, relatedness) of every judged pair, lean (for grouping): the larger
+        of the two readings' scores and copied shares."""
+        yield from self.db.execute(
+            "SELECT derived_id, source_id, MAX(IFNULL(score, 0), IFNULL(reverse_score, 0), "
+            "IFNULL(json_extract(extra, '$.copied'), 0), IFNULL(json_extract(extra, '$.reverse_copied'), 0)) "
+            "FROM derivations")
 
     def pairs_among(self, article_ids: list[str]) -> Iterator[dict[str, Any]]:
         """The judged pairs with both articles among `article_ids`, as `iter_derivations` gives them."""

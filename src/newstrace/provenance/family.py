@@ -280,6 +280,13 @@ def _eligible(a: Member, x: Member, pair: Pair) -> tuple[bool, str | None]:
     return True, None
 
 
+def _fixed(a: Member, x: Member, pair: Pair) -> bool:
+    """Whether hard evidence says `a` comes after `x`: an earlier date, or `a` naming `x`'s outlet."""
+    if a.day and x.day and a.day != x.day:
+        return x.day < a.day
+    return pair.citing == a.id
+
+
 def relation_of(r: Reading) -> str:
     cov_d = r.features.get("coverage_derived", 0.0)
     if r.copied >= COPY_SHARE and r.features.get("coverage_source", 0.0) >= COPY_SOURCE:
@@ -437,8 +444,19 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
         for c in cands:
             human = human_uncopied(model, a, members[c.source], most)
             c.derived = model.derived_probability(derived_features(c.probability, c.features, most, human))
-        cands.sort(key=lambda c: (-c.probability, members[c.source].seq))
         candidates[aid] = cands
+    # Dates and citations fix a pair's direction: the content's reading of the pair the other way
+    # round then speaks for this one (the content may take a later rewrite for the original).
+    for aid, cands in candidates.items():
+        for c in cands:
+            if _fixed(members[aid], members[c.source], by_article[aid][c.source]):
+                back = next((r for r in candidates.get(c.source, []) if r.source == aid), None)
+                if back is not None:
+                    c.probability = max(c.probability, back.probability)
+                    c.derived = max(c.derived, back.derived)
+    for aid in sorted(candidates, key=lambda i: members[i].seq):
+        a, mine, cands = members[aid], by_article[aid], candidates[aid]
+        cands.sort(key=lambda c: (-c.probability, members[c.source].seq))
         chosen = [c for c in cands if c.eligible][:1]
         if chosen and chosen[0].derived < model.threshold:
             chosen = []

@@ -74,6 +74,32 @@ def test_unrelated_pairs_form_no_group_and_a_cycle_cannot_form():
     assert len(d.edges) <= 1
 
 
+def test_a_copy_of_a_rewrite_derives_from_the_rewrite_and_a_compilation_from_both_sources():
+    # chain: `c` copies verbatim five sentences of `r1` that `r1` reworded from `o`
+    members = {"o": _member("o", 0, -1.5, 8), "r1": _member("r1", 1, 2.0, 0), "c": _member("c", 2, 2.0, 0)}
+
+    def reading(p, copied, cov, verbatim):
+        return Reading(p, copied, {"coverage_derived": cov, "coverage_source": cov, "details_kept": 0.8,
+                                   "order": 1.0, "structure": 0.5}, list(range(int(cov * 10))), verbatim)
+
+    pairs = [_pair("r1", "o", _reading(0.95, kept=0.9), _reading(0.9, kept=0.6)),
+             _pair("c", "r1", reading(0.9, 0.5, 0.5, [0, 1, 2, 3, 4]), reading(0.5, 0.5, 0.5, [0, 1, 2, 3, 4])),
+             _pair("c", "o", reading(0.3, 0.0, 0.5, []), reading(0.2, 0.0, 0.4, []))]
+    d = decide(members, pairs, default_family_model())
+    edges = {(e.derived, e.source): e for e in d.edges}
+    assert set(edges) == {("r1", "o"), ("c", "r1")}
+    assert "rewrite of a rewrite" in edges[("c", "r1")].evidence[0]
+    assert d.families[0]["roots"] == ["o"]
+    # compilation: `c` retells one half from `s1` and the other from `s2`, two unrelated stories
+    members = {"s1": _member("s1", 0, -1.5, 8), "s2": _member("s2", 1, -1.5, 8), "c": _member("c", 2, 2.0, 0)}
+    half = {"coverage_derived": 0.5, "coverage_source": 0.6, "details_kept": 0.5, "order": 1.0, "structure": 0.5}
+    pairs = [_pair("c", "s1", Reading(0.6, 0.5, half, [0, 1, 2, 3, 4]), Reading(0.3, 0.4, half, [0, 1, 2, 3])),
+             _pair("c", "s2", Reading(0.6, 0.5, half, [5, 6, 7, 8, 9]), Reading(0.3, 0.4, half, [0, 1, 2, 3]))]
+    d = decide(members, pairs, default_family_model())
+    assert {(e.derived, e.source) for e in d.edges} == {("c", "s1"), ("c", "s2")}
+    assert d.families[0]["roots"] == ["s1", "s2"]
+
+
 def test_relations_follow_the_shares():
     assert relation_of(Reading(1.0, 1.0, {"coverage_derived": 1.0, "coverage_source": 1.0})) == "copy"
     assert relation_of(Reading(0.9, 0.7, {"coverage_derived": 0.9, "coverage_source": 0.8})) == "edit"

@@ -176,6 +176,8 @@ def judge(a: Doc, b: Doc, date_a: str | None = None, date_b: str | None = None,
              "reverse_features": {k: round(v, 4) for k, v in zip(FEATURES, other_x)},
              "reverse_copied": round(cb if a_derived else ca, 4),
              "reverse_aligned": [i for i, ok in enumerate(other_al.derived_aligned) if ok],
+             "verbatim_sentences": sorted({sd.derived for sd in al.seeds if sd.kind == "verbatim"}),
+             "reverse_verbatim_sentences": sorted({sd.derived for sd in other_al.seeds if sd.kind == "verbatim"}),
              "reverse_passages": [p.to_json() for p in other_al.passages]}
     return Verdict(d.id, s.id, round(best, 4), best >= model.threshold, direction, round(confidence, 4), evidence,
                    {k: round(v, 4) for k, v in feats.items()}, al, feats["coverage_derived"],

@@ -28,7 +28,10 @@ the articles it was judged against, in the light of all of them:
 4. **Compilations.** A second candidate that explains a part of the article the first does
    not (2 sentences and a fifth of its text or more), and is not related to the first, is a
    second source.
-5. **Consistency.** Cycles are broken at their weakest edge. Two related articles neither of
+5. **Chains.** An article whose source X has a derived article Y from which it copies verbatim
+   sentences it does not copy from X was made from Y: Y becomes its source (a rewrite of a
+   rewrite).
+6. **Consistency.** Cycles are broken at their weakest edge. Two related articles neither of
    which derives from the other, that share an ancestor (or are both without one) are
    siblings: `shared_source`.
 
@@ -65,6 +68,11 @@ SECOND_SENTENCES = 2
 SECOND_SHARE = 0.2
 # Less than this share copied word for word: the two texts share no wording.
 NO_COPY = 0.1
+# A chain: the article copies verbatim from an intermediate at least this many sentences,
+# this share of its text, that it does not copy from the intermediate's source (stated, as for
+# a second source).
+CHAIN_SENTENCES = 2
+CHAIN_SHARE = 0.2
 # Texts copied both ways at least this much are reprints of each other.
 REPRINT = 0.9
 
@@ -90,6 +98,7 @@ class Reading:
     copied: float  # share of the derived text copied word for word from the source
     features: dict[str, float]  # the pair features (coverage_derived, coverage_source, details_kept, ...)
     aligned: list[int] = field(default_factory=list)  # the derived side's sentences aligned to the source
+    verbatim: list[int] = field(default_factory=list)  # those of them copied verbatim
 
 
 @dataclass(slots=True)
@@ -107,9 +116,10 @@ class Pair:
         """A pair from a judged row (`stage.row_of`: the decided reading and the reverse one)."""
         x = row.get("extra") or {}
         ab = Reading(float(x.get("probability", row["score"])), float(x.get("copied", 0.0)), row.get("features") or {},
-                     list(x.get("aligned", [])))
+                     list(x.get("aligned", [])), list(x.get("verbatim_sentences", [])))
         ba = Reading(float(row.get("reverse_score") or 0.0), float(x.get("reverse_copied", 0.0)),
-                     x.get("reverse_features") or {}, list(x.get("reverse_aligned", [])))
+                     x.get("reverse_features") or {}, list(x.get("reverse_aligned", [])),
+                     list(x.get("reverse_verbatim_sentences", [])))
         citing = row["derived_id"] if row.get("direction") == "citation" else None
         why = (row.get("evidence") or [None])[0] if citing else None
         return cls(row["derived_id"], row["source_id"], ab, ba, row.get("found_by") or "meaning", citing, why)
@@ -349,6 +359,45 @@ def _evidence(model: FamilyModel, feats: list[float], a: Member, x: Member, alon
     return out
 
 
+def _chains(parents: dict[str, list[tuple[str, float]]], by_article: dict[str, dict[str, Pair]],
+            members: dict[str, Member], candidates: dict[str, list[Candidate]]) -> dict[str, str]:
+    """A rewrite of a rewrite: when an article's source X has a derived article Y from which the
+    article copies verbatim sentences it does not copy verbatim from X (CHAIN_SENTENCES of them
+    and CHAIN_SHARE of its text or more), it was made from Y, not from X: the wording Y gave X's
+    material is not in X. (Two rewrites that both kept X's own wording copy each other only
+    where they copy X, and two rewriters' paraphrases of one sentence are alike, not the same:
+    no chain.) Of the two, the one the parent model reads as the source of the other is Y."""
+    score = {(c.article, c.source): c.probability for cands in candidates.values() for c in cands}
+    why: dict[str, str] = {}
+    children: dict[str, list[str]] = defaultdict(list)
+    for child, srcs in parents.items():
+        for src, _ in srcs:
+            children[src].append(child)
+    for aid, srcs in parents.items():
+        if not srcs:
+            continue
+        x, prob = srcs[0]
+        lengths = members[aid].lengths
+        total = sum(lengths) or 1
+        from_x = set(by_article[aid][x].reading(aid).verbatim)
+        best = None
+        for y in children.get(x, []):
+            pair = by_article[aid].get(y)
+            if y == aid or pair is None:
+                continue
+            only_y = set(pair.reading(aid).verbatim) - from_x
+            share = sum(lengths[i] for i in only_y if i < len(lengths)) / total
+            if score.get((aid, y), 0.0) <= score.get((y, aid), 0.0):
+                continue  # the copying runs the other way: Y was made from this article
+            if len(only_y) >= CHAIN_SENTENCES and share >= CHAIN_SHARE and (best is None or share > best[1]):
+                best = (y, share)
+        if best is not None:
+            parents[aid] = [(best[0], prob)] + srcs[1:]
+            why[aid] = (f"{aid} copies verbatim {best[1]:.0%} of its text from {best[0]}, wording that {best[0]}'s "
+                        f"own source {x} does not have: a rewrite of a rewrite")
+    return why
+
+
 def _break_cycles(parents: dict[str, list[tuple[str, float]]]) -> None:
     """Remove the weakest edge of each cycle of `parents` (article -> [(source, probability)])."""
     while True:
@@ -475,6 +524,7 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
                     chosen.append(c)
                     covered |= extra
             parents[aid] = [(c.source, c.derived) for c in chosen]
+    chained = _chains(parents, by_article, members, candidates)
     _break_cycles(parents)
     edges = []
     for aid, srcs in parents.items():
@@ -496,6 +546,8 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
                             f"{x.id}, stored first, is taken as the source"]
             else:
                 decided_by, evidence = "content", _evidence(model, feats, a, x, alone=len(by_article[aid]) == 1)
+            if aid in chained and src == parents[aid][0][0]:
+                evidence.insert(0, chained[aid])
             edges.append(Edge(aid, src, round(prob, 4), relation_of(r), decided_by, evidence,
                               r.features.get("coverage_derived", 0.0), r.features.get("coverage_source", 0.0),
                               rank[src], r.features.get("order", 0.0)))

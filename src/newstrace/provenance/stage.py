@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 STATE = "provenance.index"
 STATE_VERSION = 1
 # Bumped when what a judged pair stores changes (2: both readings in full, for the family pass;
-# rewriting signals per article). A store judged under another version is judged again.
-PROVENANCE_VERSION = "2"
+# rewriting signals per article; 3: the sentences copied verbatim). A store judged under another version is judged again.
+PROVENANCE_VERSION = "3"
 BATCH = 16
 # Candidate documents kept in memory (an LRU): enough for a story's articles, bounded.
 DOC_CACHE = 512
@@ -197,7 +197,8 @@ class Provenance(Stage):
         n_a = sum(1 for s in a.sentences if s.artefact is None)
         n_s = sum(1 for s in stored.sentences if s.artefact is None) if stored else n_a
         both = {"coverage_derived": 1.0, "coverage_source": 1.0, "details_kept": 1.0, "structure": 1.0, "order": 1.0}
-        extra = {"probability": 1.0, "copied": 1.0, "aligned": list(range(n_a)), "reverse_features": both,
+        extra = {"probability": 1.0, "copied": 1.0, "aligned": list(range(n_a)), "verbatim_sentences": list(range(n_a)),
+                 "reverse_verbatim_sentences": list(range(n_s)), "reverse_features": both,
                  "reverse_copied": 1.0, "reverse_aligned": list(range(n_s)), "reverse_passages": [
                      {**whole[0], "derived_end": whole[0]["source_end"], "source_end": whole[0]["derived_end"]}]}
         self.store.put_derivation({

@@ -39,7 +39,7 @@ from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.provenance.align import units  # noqa: E402
 from newstrace.provenance.decide import Verdict, default_model, judge, row_of  # noqa: E402
-from newstrace.provenance.family import Member, Pair, decide  # noqa: E402
+from newstrace.provenance.family import Member, Pair, decide, default_family_model  # noqa: E402
 from newstrace.provenance.signals import score_articles  # noqa: E402
 from newstrace.provenance.score import FEATURES, Doc, doc_of, make_doc, pair_features  # noqa: E402
 from newstrace.records import Article  # noqa: E402
@@ -109,7 +109,8 @@ def load() -> tuple[list[tuple[str, str, str]], dict[str, Doc]]:
 SIGNALS: dict = {}  # article id -> provenance.signals.ArticleSignals (filled by load)
 
 
-def family_scores(rows: list[tuple[str, str, str]], docs: dict[str, Doc]) -> dict[str, tuple[float, bool]]:
+def family_scores(rows: list[tuple[str, str, str]], docs: dict[str, Doc],
+                  use_style: bool = True) -> dict[str, tuple[float, bool]]:
     """Each answer's score and decision as `analyze` takes them over a corpus of one task (its
     original and all its answers, every pair judged): the family pass's probability that the
     answer derives from the original, and whether it was judged derived from it."""
@@ -122,7 +123,7 @@ def family_scores(rows: list[tuple[str, str, str]], docs: dict[str, Doc]) -> dic
                    for k, i in enumerate(ids)}
         pairs = [Pair.from_row(row_of(judge(docs[b], docs[a]), "meaning"))
                  for k, a in enumerate(ids) for b in ids[k + 1:]]
-        dec = decide(members, pairs)
+        dec = decide(members, pairs, default_family_model(use_style))
         orig = ids[0]
         sources = {(e.derived, e.source) for e in dec.edges}
         for i in ids[1:]:
@@ -145,6 +146,23 @@ def best_threshold(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     acc = np.array([((scores >= t) == y).mean() for t in candidates])
     best = candidates[acc == acc.max()]
     return float(best[len(best) // 2]), float(acc.max())
+
+
+def family_report(rows, docs, answers, by_class, y, use_style: bool) -> None:  # type: ignore[no-untyped-def]
+    fam = family_scores(rows, docs, use_style)
+    print(f"family pass ({'with' if use_style else 'without'} the style signal; each task one corpus: its original "
+          f"and all its answers, as analyze decides them):")
+    fmeans = {c: float(np.mean([fam[a.id][0] for a in v])) for c, v in by_class.items()}
+    print("  score per class (mean / median): " + ", ".join(
+        f"{c} {fmeans[c]:.3f} / {np.median([fam[a.id][0] for a in v]):.3f}" for c, v in by_class.items()))
+    ordered = all(fmeans[a] > fmeans[b] for a, b in itertools.pairwise(CLASSES))
+    print(f"  means ordered cut > light > heavy > non: {'yes' if ordered else 'no'}")
+    fpred = np.array([fam[a.id][1] for a in answers])
+    p, r, f1 = prf(fpred, y)
+    print(f"  judged derived from the original: accuracy {(fpred == y).mean():.3f}; precision {p:.3f} recall {r:.3f} "
+          f"F1 {f1:.3f}; called derived: " + ", ".join(f"{c} {sum(fam[a.id][1] for a in v)}/{len(v)}"
+                                                       for c, v in by_class.items()))
+
 
 
 def main() -> None:
@@ -207,18 +225,8 @@ def main() -> None:
     threshold, accuracy = best_threshold(scores, y)
     print(f"  best threshold in hindsight, all answers: {threshold:.3f} (accuracy {accuracy:.3f})")
 
-    fam = family_scores(rows, docs)
-    print("family pass (each task one corpus: its original and all its answers, as analyze decides them):")
-    fmeans = {c: float(np.mean([fam[a.id][0] for a in v])) for c, v in by_class.items()}
-    print("  score per class (mean / median): " + ", ".join(
-        f"{c} {fmeans[c]:.3f} / {np.median([fam[a.id][0] for a in v]):.3f}" for c, v in by_class.items()))
-    ordered = all(fmeans[a] > fmeans[b] for a, b in itertools.pairwise(CLASSES))
-    print(f"  means ordered cut > light > heavy > non: {'yes' if ordered else 'no'}")
-    fpred = np.array([fam[a.id][1] for a in answers])
-    p, r, f1 = prf(fpred, y)
-    print(f"  judged derived from the original: accuracy {(fpred == y).mean():.3f}; precision {p:.3f} recall {r:.3f} "
-          f"F1 {f1:.3f}; called derived: " + ", ".join(f"{c} {sum(fam[a.id][1] for a in v)}/{len(v)}"
-                                                       for c, v in by_class.items()))
+    for use_style in (True, False):
+        family_report(rows, docs, answers, by_class, y, use_style)
 
     wrong = sorted((a for a in answers if a.verdict.is_derived != a.derived), key=lambda a: a.verdict.score)
     print(f"misjudged at the shipped threshold ({len(wrong)}): " + ", ".join(

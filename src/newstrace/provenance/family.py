@@ -22,9 +22,10 @@ the articles it was judged against, in the light of all of them:
    candidate is more original than it (then it is more likely a sibling). The best candidate
    above the model's threshold is the article's source. What the siblings share is in the
    original; what each sibling adds is in that sibling alone: the family terms say that.
-   A second logistic model, over the best-ranked candidate's features and the parent model's
-   score, decides whether the article derives from it at all (an original's best candidate is
-   one of its rewrites, ranked first but not its source).
+   A second logistic model, over a candidate's features and the parent model's score, decides
+   whether the article derives from it at all (an original's best candidate is one of its
+   rewrites, ranked first but not its source); the source is the best-ranked eligible
+   candidate that passes it.
 4. **Compilations.** A second candidate that explains a part of the article the first does
    not (2 sentences and a fifth of its text or more), and is not related to the first, is a
    second source.
@@ -506,9 +507,7 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
     for aid in sorted(candidates, key=lambda i: members[i].seq):
         a, mine, cands = members[aid], by_article[aid], candidates[aid]
         cands.sort(key=lambda c: (-c.probability, members[c.source].seq))
-        chosen = [c for c in cands if c.eligible][:1]
-        if chosen and chosen[0].derived < model.threshold:
-            chosen = []
+        chosen = [c for c in cands if c.eligible and c.derived >= model.threshold][:1]
         if chosen:
             first = chosen[0]
             covered = set(mine[first.source].reading(aid).aligned)

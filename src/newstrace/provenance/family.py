@@ -5,7 +5,10 @@ rewrites of one text resemble each other as much as they resemble it). This pass
 judged pair of the corpus and decides, for each article, its most likely ancestor(s) among
 the articles it was judged against, in the light of all of them:
 
-1. **Candidates.** An article's candidates are the articles it was judged against. A
+1. **Candidates.** An article's candidates are the articles it was judged against. Two
+   articles that both read as written by people (style log-odds below 0) and share no wording
+   (less than a tenth of either copied word for word) are two reports of one event, not a
+   rewrite (people who rewrite news keep its wording; machines paraphrase). A
    candidate dated after it cannot be its source, nor one that names its outlet when it does
    not name the candidate's (the one citing the other reports the other's reporting); of two
    texts copied from each other word for word (reprints) with no dates between them, the one
@@ -280,9 +283,13 @@ def candidate_features(model: FamilyModel, a: Member, x: Member, pairs: dict[str
             _orig(model, x, a), max(more, default=-5.0), added.get(a.id, 0.0) - added.get(x.id, 0.0)]
 
 
-def _eligible(a: Member, x: Member, pair: Pair) -> tuple[bool, str | None]:
+def _eligible(a: Member, x: Member, pair: Pair, use_style: bool = True) -> tuple[bool, str | None]:
     if a.day and x.day and x.day > a.day:
         return False, f"{x.id} is dated {x.day}, after {a.id} ({a.day})"
+    sa, sx = a.signals.style, x.signals.style
+    if use_style and sa is not None and sx is not None and sa < 0 and sx < 0 \
+            and max(pair.ab.copied, pair.ba.copied) < NO_COPY:
+        return False, f"{a.id} and {x.id} both read as written by people and share no wording: two reports"
     if pair.citing == x.id and not (a.day and x.day and x.day < a.day):
         return False, f"{x.id} names {a.id}'s outlet: it reports {a.id}'s reporting"
     if pair.ab.copied >= REPRINT and pair.ba.copied >= REPRINT and not (a.day and x.day and x.day < a.day) \
@@ -488,7 +495,7 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
         cands = []
         for xid, pair in mine.items():
             feats = candidate_features(model, a, members[xid], mine, members, added)
-            ok, why = _eligible(a, members[xid], pair)
+            ok, why = _eligible(a, members[xid], pair, model.use_style)
             cands.append(Candidate(aid, xid, model.probability(feats), feats, ok, why))
         most = max((mine[c.source].reading(aid).copied for c in cands if c.eligible), default=0.0)
         for c in cands:

@@ -153,7 +153,7 @@ def compare(
     b: str = typer.Argument(..., metavar="B", help="The second article, likewise."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON instead of the side-by-side view."),
 ) -> None:
-    """Is one article derived from the other? Aligned passages side by side, what B added to A and dropped, and B's claims checked against A."""
+    """Is one article derived from the other, and how (copy, edit, rewrite, partial rewrite)? The shares, the evidence, each side's rewriting signals, aligned passages side by side, what B added to A and dropped, and B's claims checked against A."""
     from newstrace.language.embed import EmbeddingUnavailable
     from newstrace.language.nlp import ModelMissing
     from newstrace.provenance.compare import CompareError, read_article, render

@@ -11,9 +11,9 @@ a source and its three rewrites for most families (figures in the benchmark's ou
 issue 15 note).
 
 The n-grams are hashed here with NumPy (a rolling polynomial hash over the code points) rather
-than by scikit-learn's HashingVectorizer: the same features at about a fortieth of the time
-(3.6 s against 0.1 s for 1,000 news articles), which kept the provenance stage as fast as it
-was before it scored every article.
+than by scikit-learn's HashingVectorizer: the same kind of features at about a seventh of the
+time (0.5 s against 3.6 s for 1,000 news articles), which kept the provenance stage as fast as
+it was before it scored every article.
 
 It is one signal among several: rewriters other than these exist, and an original can itself
 be machine-written, so provenance is also measured without it (`benchmarks/provenance_families.py

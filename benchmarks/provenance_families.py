@@ -163,10 +163,11 @@ def fit(meta: dict, members: dict[str, dict[str, Member]], pairs: dict[str, list
         for a, mine in by.items():
             if a not in train:
                 continue
+            features = candidate_features(probe, mem[a], mine, mem, added)
             for xid in mine:
                 if meta[a]["kind"] == "distractor" and max(mine[xid].ab.copied, mine[xid].ba.copied) >= WIRE:
                     continue  # ECB+ articles that share a wire text: derived or not, the labels do not say
-                x.append(candidate_features(probe, mem[a], mem[xid], mine, mem, added))
+                x.append(features[xid])
                 y.append(xid in parents_of(meta[a]))
                 groups.append((corpus, a))
                 partners.append(xid)

@@ -262,25 +262,33 @@ def unexplained(member: Member, pairs: dict[str, Pair]) -> float:
     return sum(n for i, n in enumerate(member.lengths) if i not in aligned) / total if total else 0.0
 
 
-def candidate_features(model: FamilyModel, a: Member, x: Member, pairs: dict[str, Pair],
-                       members: dict[str, Member], added: dict[str, float]) -> list[float]:
-    """PARENT_FEATURES of `x` as the source of `a`; `pairs` are a's judged pairs by partner,
-    `added` every article's share that no related article explains (`unexplained`)."""
-    r = pairs[x.id].reading(a.id)
-    rev = pairs[x.id].reading(x.id)
-    others = [y for y in pairs if y != x.id]
-    kept = {y: pairs[y].reading(a.id).features.get("details_kept", 0.0) for y in pairs}
-    cov = {y: pairs[y].reading(a.id).features.get("coverage_derived", 0.0) for y in pairs}
-    copied = {y: pairs[y].reading(a.id).copied for y in pairs}
-    fx, fa = x.signals.features(model.use_style), a.signals.features(model.use_style)
-    more = [_orig(model, members[y], x) for y in others if pairs[y].related >= RELATED]
-    return [_logit(r.probability), _logit(rev.probability), *np.subtract(fx, fa).tolist(),
-            kept[x.id] - max((kept[y] for y in others), default=0.0),
-            cov[x.id] - max((cov[y] for y in others), default=0.0),
-            copied[x.id] - max((copied[y] for y in others), default=0.0),
-            r.copied, cov[x.id], r.features.get("coverage_source", 0.0), r.features.get("order", 0.0),
-            math.log1p(r.features.get("structure", 0.0) * len(a.lengths)),
-            _orig(model, x, a), max(more, default=-5.0), added.get(a.id, 0.0) - added.get(x.id, 0.0)]
+def _best_other(values: dict[str, float], x: str) -> float:
+    """The largest value among the keys other than `x` (0 when there is none)."""
+    return max((v for k, v in values.items() if k != x), default=0.0)
+
+
+def candidate_features(model: FamilyModel, a: Member, pairs: dict[str, Pair], members: dict[str, Member],
+                       added: dict[str, float]) -> dict[str, list[float]]:
+    """PARENT_FEATURES of each of `a`'s candidates as its source; `pairs` are a's judged pairs by
+    partner, `added` every article's share that no related article explains (`unexplained`)."""
+    kept = {y: p.reading(a.id).features.get("details_kept", 0.0) for y, p in pairs.items()}
+    cov = {y: p.reading(a.id).features.get("coverage_derived", 0.0) for y, p in pairs.items()}
+    copied = {y: p.reading(a.id).copied for y, p in pairs.items()}
+    # originality log-odds of y over x = score(y) - score(x), the scores being linear
+    score = {y: float(np.dot(model.originality, members[y].signals.features(model.use_style))) for y in pairs}
+    related = {y: score[y] for y, p in pairs.items() if p.related >= RELATED}
+    fa = a.signals.features(model.use_style)
+    out = {}
+    for x, pair in pairs.items():
+        r, rev = pair.reading(a.id), pair.reading(x)
+        fx = members[x].signals.features(model.use_style)
+        more = [s - score[x] for y, s in related.items() if y != x]
+        out[x] = [_logit(r.probability), _logit(rev.probability), *np.subtract(fx, fa).tolist(),
+                  kept[x] - _best_other(kept, x), cov[x] - _best_other(cov, x), copied[x] - _best_other(copied, x),
+                  r.copied, cov[x], r.features.get("coverage_source", 0.0), r.features.get("order", 0.0),
+                  math.log1p(r.features.get("structure", 0.0) * len(a.lengths)),
+                  _orig(model, members[x], a), max(more, default=-5.0), added.get(a.id, 0.0) - added.get(x, 0.0)]
+    return out
 
 
 def _eligible(a: Member, x: Member, pair: Pair, use_style: bool = True) -> tuple[bool, str | None]:
@@ -493,8 +501,9 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
     for aid in sorted(by_article, key=lambda i: members[i].seq):
         a, mine = members[aid], by_article[aid]
         cands = []
+        features = candidate_features(model, a, mine, members, added)
         for xid, pair in mine.items():
-            feats = candidate_features(model, a, members[xid], mine, members, added)
+            feats = features[xid]
             ok, why = _eligible(a, members[xid], pair, model.use_style)
             cands.append(Candidate(aid, xid, model.probability(feats), feats, ok, why))
         most = max((mine[c.source].reading(aid).copied for c in cands if c.eligible), default=0.0)
@@ -504,10 +513,11 @@ def decide_group(members: dict[str, Member], pairs: list[Pair], model: FamilyMod
         candidates[aid] = cands
     # Dates and citations fix a pair's direction: the content's reading of the pair the other way
     # round then speaks for this one (the content may take a later rewrite for the original).
+    reverse = {(c.article, c.source): c for cands in candidates.values() for c in cands}
     for aid, cands in candidates.items():
         for c in cands:
             if _fixed(members[aid], members[c.source], by_article[aid][c.source]):
-                back = next((r for r in candidates.get(c.source, []) if r.source == aid), None)
+                back = reverse.get((c.source, aid))
                 if back is not None:
                     c.probability = max(c.probability, back.probability)
                     c.derived = max(c.derived, back.derived)

@@ -122,6 +122,10 @@ def analyze(
                                    "totals": result.totals, "summary": result.summary.to_json()}))
     else:
         _print_summary(result)
+    if result.status == "unreadable":
+        reasons = "; ".join(escape(s.message()) for s in result.summary.skips[:3])
+        err.print(f"[red]error:[/red] nothing could be read from the inputs ({reasons})")
+        raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_SKIPPED if result.status == "skipped" else EXIT_OK)
 
 

@@ -8,6 +8,7 @@ report written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from newstrace.language.analyze import Analyze
 from newstrace.normalize.stages import FindArtefacts, MarkDuplicates, Normalize
 from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped
-from newstrace.store import DB_NAME, Store
+from newstrace.store import DB_NAME, OutputLock, Store
 from newstrace.store.stages import Resume, Save
 from newstrace.provenance.records import iter_derivations, iter_families
 from newstrace.provenance.stage import Families, Provenance
@@ -70,7 +71,7 @@ class AnalyzeOptions:
 class RunResult:
     out_dir: Path
     summary: RunSummary
-    status: str  # "ok", "skipped" (finished, some inputs skipped), "interrupted"
+    status: str  # "ok", "skipped" (finished, some inputs skipped), "unreadable" (nothing could be read), "interrupted"
     totals: dict[str, int] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)
 
@@ -111,6 +112,15 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         actor_table(Path(opts.actors))  # ValueError naming the file, before anything runs
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    with OutputLock(out):  # StoreError at once when another run writes there
+        return _analyze(paths, out, opts, on_article=on_article, on_skip=on_skip, on_progress=on_progress)
+
+
+def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
+             on_article: Callable[[Article], None] | None,
+             on_skip: Callable[[Skipped], None] | None,
+             on_progress: Callable[[str, int, int], None] | None) -> RunResult:
+    """`analyze` once the output folder is locked for this run."""
     store = Store(out / DB_NAME)
     signature = analysis_signature(opts)
     previous = store.get_meta("analysis_signature")
@@ -144,7 +154,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
             "checking claims", done, total)))
     pipeline = Pipeline(stages)
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
-                                                 seen=read.counting((lambda key: False) if reanalyse else store.seen)))
+                                                 seen=read.counting((lambda key: False) if reanalyse else store.seen),
+                                                 exclude=(os.path.realpath(out),)))
     try:
         summary = pipeline.run(source, context)
     except BaseException:
@@ -161,6 +172,9 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
     totals["derivations"] = sum(1 for r in derivations if r["derived"])
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
+    read_stats = summary.stages[0]
+    if summary.skip_count and read_stats.kept == 0 and read.already_stored == 0:
+        status = "unreadable"  # every input was skipped: nothing could be read at all
     run_info: dict[str, Any] = {
         "tool": "newstrace", "version": __version__, "schema_version": SCHEMA_VERSION,
         "generated": _now(), "inputs": [str(p) for p in paths], "out_dir": str(out),

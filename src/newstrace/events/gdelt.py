@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,11 @@ def gdelt_rows(events: Iterable[dict[str, Any]],
     return rows
 
 
+# Tabs, line breaks of every kind (\r, \v, \f, U+2028, ...) and other control characters would
+# split or shift a row of a tab-separated table: each becomes a space.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\x85]")
+
+
 def write_gdelt(path: Path, events: Iterable[dict[str, Any]],
                 meta: Callable[[str], dict[str, Any] | None]) -> int:
     """Write the table (atomically: a temporary file renamed when complete); returns its rows."""
@@ -93,6 +99,6 @@ def write_gdelt(path: Path, events: Iterable[dict[str, Any]],
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         for r in rows:
-            fh.write("\t".join(v.replace("\t", " ").replace("\n", " ") for v in r) + "\n")
+            fh.write("\t".join(_CONTROL.sub(" ", v) for v in r) + "\n")
     os.replace(tmp, path)
     return len(rows)

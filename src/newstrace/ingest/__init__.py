@@ -95,12 +95,28 @@ def _read_any(path: str, options: ReadOptions) -> Iterator[Article | Skipped]:
     except ValueError as exc:  # an embedded NUL byte in the path
         yield skip(path, f"invalid path: {exc}")
         return
-    if stat.S_ISDIR(st.st_mode):
+    if _excluded(path, options):
+        yield skip(path, OWN_OUTPUT, problem=False)
+    elif stat.S_ISDIR(st.st_mode):
         yield from _walk(path, options)
     elif stat.S_ISREG(st.st_mode):
         yield from read_path(path, options, explicit=True)
     else:
         yield skip(path, f"not a regular file ({_file_type(st.st_mode)})")
+
+
+OWN_OUTPUT = "newstrace's own output folder, not read as input"
+
+
+def _excluded(path: str, options: ReadOptions) -> bool:
+    """Whether `path` is, or lies inside, a folder never read as input (the output folder)."""
+    if not options.exclude:
+        return False
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return False
+    return any(real == ex or real.startswith(ex.rstrip(os.sep) + os.sep) for ex in options.exclude)
 
 
 def _file_type(mode: int) -> str:
@@ -146,7 +162,9 @@ def _walk_folder(folder: str, options: ReadOptions, visited: set[tuple[int, int]
             continue
         if stat.S_ISDIR(st.st_mode):
             ident = (st.st_dev, st.st_ino)
-            if ident in ancestors:
+            if _excluded(path, options):
+                yield skip(path, OWN_OUTPUT, problem=False)
+            elif ident in ancestors:
                 yield skip(path, "directory loop: a link back to a folder that contains it")
             elif ident in visited:
                 yield skip(path, "folder already read through another link", problem=False)

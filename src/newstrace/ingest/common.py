@@ -39,6 +39,8 @@ class ReadOptions:
     # given an input_key ("path#ref", see Article.input_key), True if already stored:
     # the record is dropped before any costly extraction (resume)
     seen: Callable[[str], bool] = field(default=lambda key: False)
+    # folders never read as input (the run's own output folder): resolved paths
+    exclude: tuple[str, ...] = ()
 
 
 def input_key(path: str, ref: str | None) -> str:

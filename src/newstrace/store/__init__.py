@@ -97,6 +97,49 @@ class StoreError(RuntimeError):
     """The database cannot be opened or written (a user-facing error at the CLI edge)."""
 
 
+LOCK_NAME = ".newstrace.lock"
+
+
+class OutputLock:
+    """One run writes an output folder at a time: an exclusive lock on `DIR/.newstrace.lock`,
+    held for the run's life and released by the operating system if the process dies (so a
+    killed run never leaves a stale lock). A second run is refused at once, naming the holder."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.path = Path(folder) / LOCK_NAME
+        self.fh: Any = None
+
+    def acquire(self) -> OutputLock:
+        import fcntl
+
+        fh = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise StoreError(f"{self.path.parent}: another newstrace run is writing to this folder ({holder}); "
+                             f"wait for it to finish or use another --out") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        self.fh = fh
+        return self
+
+    def release(self) -> None:
+        if self.fh is not None:
+            self.fh.close()  # closing the file releases the lock
+            self.fh = None
+
+    def __enter__(self) -> OutputLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class Store:
     """Articles, sentences, entities, numbers and run metadata in one SQLite file."""
 
@@ -156,10 +199,18 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def start_run(self, inputs: list[str], started: str) -> int:
+        """Record a run as running; runs still marked running were killed or failed (the caller
+        holds the output lock, so none is alive): they are closed as interrupted."""
+        self.db.execute("UPDATE runs SET status='interrupted', finished=? WHERE status='running'", (started,))
         cur = self.db.execute("INSERT INTO runs(started, status, inputs) VALUES (?, 'running', ?)",
                               (started, json.dumps(inputs)))
         self.run_id = int(cur.lastrowid)
         return self.run_id
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first: id, started, finished, status, inputs."""
+        return [{"id": r[0], "started": r[1], "finished": r[2], "status": r[3], "inputs": json.loads(r[4] or "[]")}
+                for r in self.db.execute("SELECT id, started, finished, status, inputs FROM runs ORDER BY id")]
 
     def finish_run(self, status: str, finished: str, summary: dict[str, Any]) -> None:
         self.commit()

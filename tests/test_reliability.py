@@ -1,0 +1,105 @@
+"""Reliability: what a user or a file system does must not spoil a corpus or stop a run."""
+
+import json
+
+from newstrace.runner import AnalyzeOptions, analyze
+
+from .helpers import read_jsonl
+
+STORY = ("Divers from the Orrin Bay club recovered a bronze ship's bell from the harbour floor on Sunday. "
+         "Club secretary Tamsin Voight said the bell probably came from a coaster that sank in 1911. "
+         "The harbour museum will clean it and put it on show in the spring.")
+
+
+def test_output_inside_the_input_folder_is_never_read_back(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "bell.txt").write_text("Divers recover a ship's bell\n\n" + STORY, encoding="utf-8")
+    out = folder / "out"
+    for _ in range(2):
+        result = analyze([str(folder)], out, AnalyzeOptions(jobs=1, report=True, claims=False, events=False))
+        assert result.status == "ok"
+    assert [a["id"] for a in read_jsonl(out / "articles.jsonl")] == ["bell"]
+    assert len(read_jsonl(out / "stories.jsonl")) == 1
+    summary = json.loads((out / "summary.json").read_text())
+    read = next(s for s in summary["summary"]["stages"] if s["stage"] == "read")
+    assert read["notes"].get("newstrace's own output folder, not read as input") == 1
+    # named on the command line, the output folder is not read either
+    result = analyze([str(out)], out, AnalyzeOptions(jobs=1, report=False, claims=False, events=False))
+    assert [a["id"] for a in read_jsonl(out / "articles.jsonl")] == ["bell"]
+
+
+def test_gdelt_export_escapes_every_control_character(tmp_path):
+    from newstrace.events.gdelt import COLUMNS, write_gdelt
+    from newstrace.events.text import code_text
+
+    events = code_text("Russia urged Iran to show restraint.", published="2024-08-06")
+    assert events
+    for e in events:
+        e["source"] = dict(e["source"], name="Moscow\r\nGov\x0bernment\u2028X\tY")
+    meta = {"text": {"source": "Wire\rService", "url": "https://example.org/a\rb", "input_path": "a.txt"}}
+    path = tmp_path / "events.gdelt.tsv"
+    n = write_gdelt(path, events, meta.get)
+    lines = path.read_bytes().split(b"\n")
+    assert lines[-1] == b"" and len(lines) - 1 == n >= 1
+    for line in lines[:-1]:
+        text = line.decode("utf-8")
+        assert len(text.split("\t")) == len(COLUMNS) == 61
+        assert not any(ch in text for ch in "\r\x0b\u2028\x85")
+
+
+def test_a_second_run_into_the_same_folder_is_refused_at_once(tmp_path):
+    import pytest
+
+    from newstrace.store import OutputLock, StoreError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    data = tmp_path / "bell.txt"
+    data.write_text("Divers recover a ship's bell\n\n" + STORY, encoding="utf-8")
+    with OutputLock(out):  # another run holds the folder
+        with pytest.raises(StoreError, match="another newstrace run is writing to this folder"):
+            analyze([str(data)], out, AnalyzeOptions(jobs=1, report=False, claims=False, events=False))
+    assert not (out / "articles.jsonl").exists()
+    # released (as the operating system does when the holder dies): the next run goes ahead
+    assert analyze([str(data)], out, AnalyzeOptions(jobs=1, report=False, claims=False, events=False)).status == "ok"
+
+
+def test_a_killed_run_is_closed_as_interrupted_by_the_next(tmp_path):
+    from newstrace.store import DB_NAME, Store
+
+    out = tmp_path / "out"
+    out.mkdir()
+    store = Store(out / DB_NAME)
+    store.start_run(["somewhere"], "2026-01-01T00:00:00+00:00")  # and then the process was killed
+    store.close()
+    data = tmp_path / "bell.txt"
+    data.write_text("Divers recover a ship's bell\n\n" + STORY, encoding="utf-8")
+    analyze([str(data)], out, AnalyzeOptions(jobs=1, report=False, claims=False, events=False))
+    store = Store(out / DB_NAME)
+    runs = store.runs()
+    store.close()
+    assert [r["status"] for r in runs] == ["interrupted", "ok"]
+    assert runs[0]["finished"]
+
+
+def test_nothing_readable_is_an_error_with_the_reason_and_some_skips_are_not(tmp_path):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import EXIT_ERROR, EXIT_SKIPPED, app
+
+    runner = CliRunner()
+    out = tmp_path / "out"
+    missing = tmp_path / "no-such-folder"
+    res = runner.invoke(app, ["analyze", str(missing), "--out", str(out), "--quiet"])
+    assert res.exit_code == EXIT_ERROR, res.output
+    assert "nothing could be read" in res.output and "no-such-folder" in res.output
+    good = tmp_path / "bell.txt"
+    good.write_text("Divers recover a ship's bell\n\n" + STORY, encoding="utf-8")
+    res = runner.invoke(app, ["analyze", str(good), str(missing), "--out", str(out), "--quiet",
+                              "--no-claims", "--no-events"])
+    assert res.exit_code == EXIT_SKIPPED, res.output
+    # inputs already stored count as read: a rerun with one missing path is not an error
+    res = runner.invoke(app, ["analyze", str(good), str(missing), "--out", str(out), "--quiet",
+                              "--no-claims", "--no-events"])
+    assert res.exit_code == EXIT_SKIPPED, res.output

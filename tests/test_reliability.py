@@ -103,3 +103,36 @@ def test_nothing_readable_is_an_error_with_the_reason_and_some_skips_are_not(tmp
     res = runner.invoke(app, ["analyze", str(good), str(missing), "--out", str(out), "--quiet",
                               "--no-claims", "--no-events"])
     assert res.exit_code == EXIT_SKIPPED, res.output
+
+
+def test_a_file_name_that_is_not_utf8_is_read_stored_and_printed_escaped(tmp_path):
+    import os
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/bell-\xff.txt"
+    with open(raw, "wb") as fh:
+        fh.write(("Divers recover a ship's bell\n\n" + STORY).encode("utf-8"))
+    out = tmp_path / "out"
+    for inputs in ([str(folder)], [os.fsdecode(raw)]):  # found in a folder, and named on the command line
+        result = analyze(inputs, out, AnalyzeOptions(jobs=1, report=True, claims=False, events=False))
+        assert result.status == "ok"
+        articles = read_jsonl(out / "articles.jsonl")
+        assert [a["id"] for a in articles] == ["bell-\\xff"]
+        assert articles[0]["input"]["path"].endswith("bell-\\xff.txt")
+    assert (out / "report.html").exists()
+
+
+def test_names_that_forge_lines_are_escaped_in_every_message(tmp_path):
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "bell.txt").write_text("Divers recover a ship's bell\n\n" + STORY, encoding="utf-8")
+    (folder / "x\nskipped other.txt").write_bytes(b"\x00\x01\x02binary")
+    res = CliRunner().invoke(app, ["analyze", str(folder), "--out", str(tmp_path / "out"),
+                                   "--no-claims", "--no-events", "--no-report"])
+    assert "x\\nskipped other.txt" in res.output, res.output
+    assert not any(line.startswith("skipped other.txt") for line in res.output.splitlines())

@@ -12,10 +12,30 @@ produce exactly that shape.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = "1.6"
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe_path(text: str) -> str:
+    """A file name as text that can be stored and exported: bytes that were not UTF-8 (kept by
+    Python as lone surrogates) become backslash escapes (b"\\xff" -> "\\xff")."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            .encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def printable(text: str) -> str:
+    """`text` for a one-line message: control characters (line breaks included) escaped, so a
+    file name cannot forge another line; bytes that were not UTF-8 escaped too."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), safe_path(text))
 
 
 @dataclass(slots=True)
@@ -181,8 +201,9 @@ class Skipped:
     problem: bool = True
 
     def message(self) -> str:
-        loc = f"{self.path}" + (f" ({self.where})" if self.where else "")
-        return f"{loc}: {self.reason}"
+        """One line naming the input and the reason (control characters escaped)."""
+        loc = printable(self.path) + (f" ({printable(self.where)})" if self.where else "")
+        return f"{loc}: {printable(self.reason)}"
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "where": self.where, "reason": self.reason, "stage": self.stage,

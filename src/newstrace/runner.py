@@ -22,7 +22,7 @@ from newstrace.ingest.stage import Read
 from newstrace.language.analyze import Analyze
 from newstrace.normalize.stages import FindArtefacts, MarkDuplicates, Normalize
 from newstrace.pipeline import Pipeline, RunContext, RunSummary
-from newstrace.records import SCHEMA_VERSION, Article, Skipped
+from newstrace.records import SCHEMA_VERSION, Article, Skipped, safe_path
 from newstrace.store import DB_NAME, OutputLock, Store
 from newstrace.store.stages import Resume, Save
 from newstrace.provenance.records import iter_derivations, iter_families
@@ -128,7 +128,7 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
     if not reanalyse:  # a new store, or one analysed the same way: an interrupted run resumes
         store.set_meta("analysis_signature", signature)
         store.commit()
-    store.start_run([str(p) for p in paths], _now())
+    store.start_run([safe_path(str(p)) for p in paths], _now())
 
     def skip(s: Skipped) -> None:
         store.put_skip(s)
@@ -177,7 +177,7 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
         status = "unreadable"  # every input was skipped: nothing could be read at all
     run_info: dict[str, Any] = {
         "tool": "newstrace", "version": __version__, "schema_version": SCHEMA_VERSION,
-        "generated": _now(), "inputs": [str(p) for p in paths], "out_dir": str(out),
+        "generated": _now(), "inputs": [safe_path(str(p)) for p in paths], "out_dir": str(out),
         "status": status, "totals": totals, "summary": summary.to_json(),
     }
     write_summary(out, run_info)

@@ -22,7 +22,7 @@ from newstrace.ingest.html import read_html
 from newstrace.ingest.jsonl import read_json, read_jsonl
 from newstrace.ingest.text import read_text
 from newstrace.ingest.warc import read_warc
-from newstrace.records import Article, Skipped
+from newstrace.records import Article, Skipped, safe_path
 
 __all__ = ["ReadOptions", "read_paths", "read_path", "READERS",
            "read_text", "read_html", "read_jsonl", "read_json", "read_feed", "read_warc"]
@@ -54,7 +54,19 @@ def read_paths(paths: Sequence[str], options: ReadOptions | None = None) -> Iter
         if path == "-":
             yield from _guarded(STDIN_PATH, read_jsonl("-", options))
             continue
-        yield from _read_any(str(path), options)
+        for item in _read_any(str(path), options):
+            yield _storable(item)
+
+
+def _storable(item: Article | Skipped) -> Article | Skipped:
+    """A record whose file name was not valid UTF-8 gets it (and an id made from it) escaped, so
+    it can be stored, exported and printed; the file itself was read under its real name."""
+    if isinstance(item, Skipped):
+        item.path = safe_path(item.path)
+    elif item.input_path is not None:
+        item.input_path = safe_path(item.input_path)
+        item.id = safe_path(item.id)
+    return item
 
 
 def read_path(path: str, options: ReadOptions | None = None, explicit: bool = True) -> Iterator[Article | Skipped]:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newstrace.records import SCHEMA_VERSION, Artefact, Article, Entity, Sentence, Skipped
+from newstrace.records import SCHEMA_VERSION, Artefact, Article, Entity, Sentence, Skipped, safe_path
 
 DB_NAME = "newstrace.db"
 # Commit after this many articles or seconds, whichever comes first: an interrupted run
@@ -239,15 +239,16 @@ class Store:
                             (path, sig[0], sig[1]))
 
     def seen(self, input_key: str) -> bool:
-        """True when the record behind `input_key` is stored and its file has not changed."""
+        """True when the record behind `input_key` is stored and its file has not changed. (A
+        file name that is not valid UTF-8 is stored escaped: looked up so.)"""
         path = input_key.rsplit("#", 1)[0]
         if path not in self._input_sig:
-            row = self.db.execute("SELECT size, mtime FROM inputs WHERE path=?", (path,)).fetchone()
+            row = self.db.execute("SELECT size, mtime FROM inputs WHERE path=?", (safe_path(path),)).fetchone()
             self._input_sig[path] = (row[0], row[1]) if row and _file_sig(path) == (row[0], row[1]) else None
         if self._input_sig[path] is None:
             return False
         return self.db.execute("SELECT 1 FROM articles WHERE input_key=? LIMIT 1",
-                               (input_key,)).fetchone() is not None
+                               (safe_path(input_key),)).fetchone() is not None
 
     def owner_of(self, article_id: str) -> tuple[str, str] | None:
         """(input_key, content_hash) of the stored article with this id, if any."""

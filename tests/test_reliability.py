@@ -136,3 +136,70 @@ def test_names_that_forge_lines_are_escaped_in_every_message(tmp_path):
                                    "--no-claims", "--no-events", "--no-report"])
     assert "x\\nskipped other.txt" in res.output, res.output
     assert not any(line.startswith("skipped other.txt") for line in res.output.splitlines())
+
+
+PARENT = r"""
+import itertools, sys, time
+from newstrace.language.analyze import Analyze
+from newstrace.normalize.stages import Normalize
+from newstrace.pipeline import Pipeline, RunContext
+from newstrace.records import Article
+
+def articles():
+    for i in itertools.count():
+        yield Article(id=f"a{i}", text=sys.argv[1])
+        time.sleep(0.05)
+
+Pipeline([Normalize(), Analyze(2, attributions=False, events=False)]).run(articles(), RunContext())
+"""
+
+
+def _children(pid: int) -> set[int]:
+    import os
+
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.add(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def test_analysis_workers_die_with_their_parent():
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", PARENT, STORY], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 90
+        workers: set[int] = set()
+        while time.time() < deadline and len(workers) < 2:
+            time.sleep(0.5)
+            workers = {p for p in _children(proc.pid) if os.path.exists(f"/proc/{p}")}
+        assert len(workers) >= 2, "the analysis workers did not start"
+        time.sleep(3)  # the workers load their models and take work
+        os.kill(proc.pid, signal.SIGKILL)  # the main process killed alone, as by the OOM killer
+        proc.wait()
+        deadline = time.time() + 15
+        while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and _alive(p) for p in workers):
+            time.sleep(0.5)
+        assert not any(os.path.exists(f"/proc/{p}") and _alive(p) for p in workers), "workers outlived their parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -23,6 +23,7 @@ from newstrace.claims.corpus import Checker
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article
 from newstrace.store import Store
+from newstrace.workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ _checker: Checker | None = None
 
 def _init_worker(path: str) -> None:
     global _checker
+    die_with_parent()
     _checker = Checker(Store.reader(path))
 
 

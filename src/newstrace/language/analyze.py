@@ -19,6 +19,7 @@ from newstrace.language.nlp import Analysis, Payload, analyze_batch, load_nlp, l
 from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article, Skipped
+from newstrace.workers import die_with_parent
 
 # Articles per batch sent to a worker: large enough that pickling and scheduling cost
 # little, small enough that both workers stay busy on short inputs.
@@ -34,6 +35,7 @@ def default_jobs() -> int:
 
 
 def _init_worker(parse: bool, attributions: bool = False) -> None:
+    die_with_parent()
     load_nlp(parse)
     if attributions:
         load_parser()

@@ -203,3 +203,25 @@ def _alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_stray_byte_in_a_utf8_file_is_replaced_and_said(tmp_path):
+    from newstrace.ingest import read_path
+
+    story = "Divers recover a ship's bell in Orrin Bay\n\nThe café owner, Zoë Marsh, said " + STORY
+    damaged = story.encode("utf-8").replace(b"Club", b"Cl\xffub", 1)
+    (tmp_path / "bell.txt").write_bytes(damaged)
+    [article] = list(read_path(str(tmp_path / "bell.txt")))
+    assert "café owner, Zoë Marsh" in article.text and "Cl\ufffdub" in article.text
+    assert article.encoding == "utf-8 (1 bad byte sequence replaced)"
+    # a mostly-ASCII file with one bad sequence is UTF-8 too, not a guessed code page
+    ascii_only = ("Divers recover a ship's bell\n\n" + STORY).encode("ascii").replace(b"bell", b"be\xc3ll", 1)
+    (tmp_path / "ascii.txt").write_bytes(ascii_only)
+    [article] = list(read_path(str(tmp_path / "ascii.txt")))
+    assert article.encoding.startswith("utf-8 (") and "\ufffd" in article.text
+    # and the run says which decoding was used
+    out = tmp_path / "out"
+    result = analyze([str(tmp_path / "bell.txt")], out, AnalyzeOptions(jobs=1, report=False, claims=False,
+                                                                        events=False))
+    read = next(s for s in result.summary.to_json()["stages"] if s["stage"] == "read")
+    assert read["notes"].get("decoded as utf-8 (1 bad byte sequence replaced)") == 1

@@ -27,6 +27,13 @@ CONTROL_SHARE_MAX = 0.10
 # it may otherwise pick cp775 or cp1250).
 CHAOS_TIE = 0.03
 COHERENCE_TIE = 0.02
+# A text that is valid UTF-8 but for at most this many bad byte sequences (or this share of its
+# bytes, if more) is read as UTF-8 with them replaced: a stray byte, a truncated character.
+STRAY_BYTES = 8
+STRAY_SHARE = 0.001
+# ... provided the non-ASCII characters that decode outnumber the bad sequences this many times
+# (a single bad sequence in an otherwise ASCII text counts as a stray byte too).
+STRAY_EVIDENCE = 2
 # How far into an HTML document a <meta charset> or XML encoding declaration is looked for.
 DECLARATION_BYTES = 4096
 
@@ -146,8 +153,9 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = ()) -> Decoded | 
 
     Binary content is refused first ("binary file (PDF)"). Then, in order: byte-order mark,
     strict UTF-8, charsets the caller found declared (HTTP header, <meta>), Windows-1252 when
-    its typographic punctuation is the only non-ASCII, and last charset-normalizer's best
-    plausible guess.
+    its typographic punctuation is the only non-ASCII, UTF-8 with a few bad byte sequences
+    replaced (the encoding then says how many), and last charset-normalizer's best plausible
+    guess.
     """
     reason = binary_reason(data)
     if reason is not None:
@@ -172,6 +180,9 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = ()) -> Decoded | 
             continue
     if _only_windows_punctuation(data):
         return Decoded(data.decode("cp1252"), "cp1252")
+    stray = _utf8_with_strays(data)
+    if stray is not None:
+        return stray
     guess = _guess(data)
     if guess is None:
         return CANNOT_DECODE
@@ -187,6 +198,20 @@ _CP1252_PUNCTUATION = frozenset(b"\x80\x85\x91\x92\x93\x94\x96\x97\xa0")
 def _only_windows_punctuation(data: bytes) -> bool:
     high = {b for b in data if b >= 0x80}
     return bool(high) and high <= _CP1252_PUNCTUATION
+
+
+def _utf8_with_strays(data: bytes) -> Decoded | None:
+    """UTF-8 with its few bad sequences replaced (U+FFFD) when the rest is UTF-8: a stray byte
+    in a UTF-8 file is a damaged UTF-8 file, not a text in some other code page. The encoding
+    says how many were replaced."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    # UTF-8 shows in the non-ASCII characters that did decode: a text in another code page has
+    # none (all its non-ASCII bytes are bad), a damaged UTF-8 text has many more than bad ones.
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if 0 < bad <= max(STRAY_BYTES, STRAY_SHARE * len(data)) and (bad == 1 or good >= STRAY_EVIDENCE * bad):
+        return Decoded(text, f"utf-8 ({bad} bad byte sequence{'s' if bad != 1 else ''} replaced)")
+    return None
 
 
 def _guess(data: bytes) -> Decoded | None:

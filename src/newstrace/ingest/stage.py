@@ -41,6 +41,8 @@ class Read(Stage):
                 continue
             stats.kept += 1
             stats.notes[f"format {item.input_format}"] += 1
+            if item.encoding and item.encoding not in ("utf-8", "ascii"):
+                stats.notes[f"decoded as {item.encoding}"] += 1
             yield item
             if self.limit is not None and stats.kept >= self.limit:
                 stats.notes["stopped at --limit"] += 1

@@ -225,3 +225,30 @@ def test_a_stray_byte_in_a_utf8_file_is_replaced_and_said(tmp_path):
                                                                         events=False))
     read = next(s for s in result.summary.to_json()["stages"] if s["stage"] == "read")
     assert read["notes"].get("decoded as utf-8 (1 bad byte sequence replaced)") == 1
+
+
+def test_check_claims_lines_nested_too_deeply_are_skipped(tmp_path):
+    from newstrace.claims.check import read_pairs
+
+    path = tmp_path / "pairs.jsonl"
+    path.write_bytes(b"[" * 100_000 + b"\n" + b'{"id": 2, "source": "The bank raised rates.", "claim": "Rates rose."}\n')
+    skips: list[str] = []
+    pairs = list(read_pairs(path, skips.append))
+    assert [p["id"] for p in pairs] == [2]
+    assert skips == [f"{path} line 1: JSON nested too deeply"]
+
+
+def test_the_fuzz_targets_run_without_a_crash():
+    """A short run of each fuzz target (benchmarks/fuzz.py runs them for 10 minutes each)."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    from .helpers import ROOT
+
+    pytest.importorskip("atheris", reason="atheris is not installed (pip install 'newstrace[test]')")
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fuzz.py"), "--runs", "200"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert proc.stdout.count("no crash") == 6, proc.stdout

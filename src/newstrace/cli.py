@@ -22,6 +22,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from newstrace import __version__
+from newstrace.records import printable
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -114,7 +115,7 @@ def analyze(
         err.print(f"interrupted: everything saved so far is in {out_dir}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
     except (StoreError, ModelMissing, OSError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
         raise typer.Exit(EXIT_ERROR)
 
     if fmt == "json":
@@ -166,10 +167,10 @@ def compare(
     try:
         result = run_compare(read_article(a), read_article(b))
     except CompareError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
         raise typer.Exit(EXIT_USAGE)
     except (ModelMissing, EmbeddingUnavailable) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
         raise typer.Exit(EXIT_ERROR)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
@@ -215,7 +216,7 @@ def events_command(
             article.published = date
         code_articles([article], str(actors) if actors else None)
     except (CompareError, ValueError, ModelMissing, OSError) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
         raise typer.Exit(EXIT_ERROR)
     rows = [e for e in article.events if show_all or e["mode"] == "asserted"]
     if as_json:
@@ -255,7 +256,7 @@ def check_claims(
     from newstrace.language.nlp import ModelMissing
 
     if not pairs.is_file():
-        err.print(f"[red]error:[/red] {escape(str(pairs))}: no such file")
+        err.print(f"[red]error:[/red] {escape(printable(str(pairs)))}: no such file")
         raise typer.Exit(EXIT_USAGE)
     skipped: list[str] = []
 
@@ -280,7 +281,7 @@ def check_claims(
     try:
         n = check_pairs(read_pairs(pairs, on_skip), write, tick)
     except (ModelMissing, EmbeddingUnavailable) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
         raise typer.Exit(EXIT_ERROR)
     except KeyboardInterrupt:
         err.print(f"interrupted after {done} claims")

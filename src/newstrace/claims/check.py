@@ -35,6 +35,9 @@ def read_pairs(path: Path, on_skip: Callable[[str], None]) -> Iterator[dict[str,
             except json.JSONDecodeError as exc:
                 on_skip(f"{where}: not valid JSON ({exc.msg}, column {exc.colno})")
                 continue
+            except RecursionError:
+                on_skip(f"{where}: JSON nested too deeply")
+                continue
             if not isinstance(rec, dict):
                 on_skip(f"{where}: not a JSON object")
                 continue

@@ -51,6 +51,10 @@ def test_analyze_writes_schema_outputs_and_names_skipped_inputs(tmp_path):
     res = runner.invoke(app, ["analyze", str(_corpus(tmp_path)), "--out", str(out), "--jobs", "1"])
     assert res.exit_code == EXIT_SKIPPED, res.output
     assert re.search(r"feed\.jsonl \(line 2\): malformed JSON", res.output)
+    # not a terminal: progress as plain lines, one per phase
+    assert "progress: articles analysed: 1 " in res.output
+    for phase in ("checking claims", "writing exports", "writing report"):
+        assert f"progress: {phase}" in res.output, phase
     articles = {a["id"]: a for a in read_jsonl(out / "articles.jsonl")}
     assert set(articles) == {"storm", "follow", "w1"}
     assert articles["w1"]["text"] == "The ship was refloated  on Tuesday.\n\nIt was towed to Ostra."  # verbatim

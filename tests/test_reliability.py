@@ -99,6 +99,7 @@ def test_nothing_readable_is_an_error_with_the_reason_and_some_skips_are_not(tmp
     res = runner.invoke(app, ["analyze", str(good), str(missing), "--out", str(out), "--quiet",
                               "--no-claims", "--no-events"])
     assert res.exit_code == EXIT_SKIPPED, res.output
+    assert "progress:" not in res.output  # --quiet: the summary only
     # inputs already stored count as read: a rerun with one missing path is not an error
     res = runner.invoke(app, ["analyze", str(good), str(missing), "--out", str(out), "--quiet",
                               "--no-claims", "--no-events"])

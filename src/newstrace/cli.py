@@ -99,15 +99,21 @@ def analyze(
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.completed} articles"), TimeElapsedColumn(),
                         console=err, transient=True, disable=not show_progress)
+    # Not a terminal (a log file, a pipe, a batch job): plain progress lines instead of the bar
+    log = _ProgressLog(err.print) if not quiet and not show_progress else None
     try:
         with progress:
             task = progress.add_task("analysing", total=None)
 
             def on_article(a) -> None:  # type: ignore[no-untyped-def]
                 progress.update(task, advance=1, description=f"analysing {escape(a.input_path or a.id)[-50:]}")
+                if log:
+                    log.article()
 
             def on_progress(phase: str, done: int, total: int) -> None:
-                progress.update(task, description=f"{phase}: {done}/{total} articles")
+                progress.update(task, description=f"{phase}: {done}/{total} articles" if total else phase)
+                if log:
+                    log.phase(phase, done, total)
 
             result = run_analyze(paths, out_dir, options, on_article=on_article, on_skip=on_skip,
                                  on_progress=on_progress)
@@ -128,6 +134,40 @@ def analyze(
         err.print(f"[red]error:[/red] nothing could be read from the inputs ({reasons})")
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_SKIPPED if result.status == "skipped" else EXIT_OK)
+
+
+class _ProgressLog:
+    """Progress as plain lines for a log: each new phase at once, then at most one line per `every` s."""
+
+    def __init__(self, emit, every: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+        import time
+
+        self.clock = time.monotonic
+        self.emit = emit
+        self.every = every
+        self.started = self.last = self.clock()
+        self.articles = 0
+        self.current = ""
+
+    def _due(self) -> bool:
+        now = self.clock()
+        if now - self.last < self.every:
+            return False
+        self.last = now
+        return True
+
+    def article(self) -> None:
+        self.articles += 1
+        if self.articles == 1 or self._due():
+            rate = self.articles / max(self.clock() - self.started, 1e-9)
+            self.emit(f"progress: articles analysed: {self.articles} ({rate:.1f}/s)")
+
+    def phase(self, phase: str, done: int, total: int) -> None:
+        if phase != self.current or self._due():
+            if phase != self.current:
+                self.last = self.clock()
+            self.current = phase
+            self.emit(f"progress: {phase} {done}/{total} articles" if total else f"progress: {phase}")
 
 
 def _print_summary(result) -> None:  # type: ignore[no-untyped-def]

@@ -102,7 +102,8 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
 
     Interrupting (KeyboardInterrupt) keeps every article already saved; the same call again
     resumes, skipping what is stored and unchanged. `on_progress(phase, done, total)` reports
-    the corpus-level passes that follow the stream (checking claims).
+    the passes that follow the stream (checking claims, writing exports, writing the report;
+    `total` is 0 when there is nothing to count).
     """
     opts = options or AnalyzeOptions()
     _one_blas_thread()
@@ -164,6 +165,8 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
         raise
     store.set_meta("analysis_signature", signature)
     store.commit()
+    progress = on_progress or (lambda *a: None)
+    progress("writing exports", 0, 0)
     stories = list(iter_stories(store))
     derivations = list(iter_derivations(store))
     files = export_store(store, out, stories, derivations)
@@ -183,6 +186,8 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
     write_summary(out, run_info)
     if opts.report:
         from newstrace.report import write_report
+
+        progress("writing report", 0, 0)
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,

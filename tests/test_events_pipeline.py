@@ -59,3 +59,12 @@ def test_a_store_without_events_is_coded_again(tmp_path):
     fourth = analyze([str(src)], out, AnalyzeOptions(jobs=1, report=False, claims=False, actors=str(mine)))
     resume = next(s for s in fourth.summary.stages if s.name == "resume")
     assert any(k.startswith("analysed again") for k in resume.notes)
+
+
+def test_no_attributions_stores_none_even_when_events_read_the_parse(tmp_path):
+    src, out = write(tmp_path), tmp_path / "out"
+    result = analyze([str(src)], out, AnalyzeOptions(jobs=1, report=False, claims=False, attributions=False))
+    assert result.totals["events"] > 0  # the parse ran, for the event coder
+    assert result.totals["attributions"] == 0 and read_jsonl(out / "attributions.jsonl") == []
+    with_them = analyze([str(src)], tmp_path / "out2", AnalyzeOptions(jobs=1, report=False, claims=False))
+    assert with_them.totals["attributions"] > 0  # the same story has some to find

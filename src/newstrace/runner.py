@@ -31,25 +31,64 @@ from newstrace.stories.records import iter_stories
 from newstrace.stories.stage import Stories
 
 REPORT = "report.html"
-# Bumped when what the analysis stage stores changes (1: events coded in the analysis workers).
+# Bumped when what the analysis stage stores changes in a way its code does not show
+# (1: events coded in the analysis workers).
 ANALYSIS_VERSION = "1"
+# What per-article analysis runs and reads. A change to any of it (not to a comment or a
+# docstring) analyses the stored articles again on the next run; attribution code and data
+# count when attributions or events are on, event code and data when events are.
+ANALYSIS_CODE = {"always": ("normalize", "language"), "attributions": ("attribution",), "events": ("events",)}
+ANALYSIS_DATA = {"always": ("artefacts.toml",),
+                 "attributions": ("attribution_cues.toml", "sources.toml", "places.toml"),
+                 "events": ("cameo_verbs.toml", "cameo_codes.toml", "actors.toml", "places.toml")}
+# Data the corpus passes read (stories, provenance, families, claims): they are recomputed
+# from the store, so a change to them needs no new analysis.
+CORPUS_DATA = ("story_model.json", "provenance_model.json", "family_model.json", "style_model.npz",
+               "claim_model.json", "nli_head.npz", "antonyms.toml")
+
+
+def code_digest(sources: Sequence[str]) -> str:
+    """A digest of Python sources that ignores comments, docstrings and layout: what the code does."""
+    import ast
+    import hashlib
+
+    h = hashlib.sha1()
+    for text in sources:
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                    and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
+        h.update(ast.dump(tree).encode())
+    return h.hexdigest()
 
 
 def analysis_signature(opts: "AnalyzeOptions") -> str:
-    """What the stored analysis depends on: the analysis version, the options that change it and
-    the user's actor file. A store analysed under another signature is analysed again."""
+    """What the stored analysis depends on: the analysis version, the options that change it, the
+    code and data of per-article analysis, and the user's actor file. A store analysed under
+    another signature is analysed again."""
     import hashlib
 
     from importlib import resources
 
     h = hashlib.sha1(f"{ANALYSIS_VERSION}|{opts.attributions}|{opts.events}".encode())
-    if opts.events:  # the dictionaries the coder reads (a newer newstrace may bring new ones)
-        data = resources.files("newstrace.data")
-        for name in ("cameo_verbs.toml", "cameo_codes.toml", "actors.toml", "places.toml"):
-            h.update(data.joinpath(name).read_bytes())
-        h.update(resources.files("newstrace.events").joinpath("coder.py").read_bytes())
-        if opts.actors:
-            h.update(Path(opts.actors).read_bytes())
+    parts = ["always"] + (["attributions"] if opts.attributions or opts.events else []) \
+        + (["events"] if opts.events else [])
+    sources = []
+    for part in parts:
+        for package in ANALYSIS_CODE[part]:
+            folder = resources.files(f"newstrace.{package}")
+            sources += [f.read_text("utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name)
+                        if f.name.endswith(".py")]
+    h.update(code_digest(sources).encode())
+    data = resources.files("newstrace.data")
+    for name in sorted({n for part in parts for n in ANALYSIS_DATA[part]}):
+        h.update(name.encode())
+        h.update(data.joinpath(name).read_bytes())
+    if opts.events and opts.actors:
+        h.update(Path(opts.actors).read_bytes())
     return h.hexdigest()
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
+from newstrace.compat import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources

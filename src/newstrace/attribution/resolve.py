@@ -23,7 +23,7 @@ attributions came from and the article's named entities (character spans in the 
 from __future__ import annotations
 
 import bisect
-import tomllib
+from newstrace.compat import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources

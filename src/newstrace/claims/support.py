@@ -129,7 +129,7 @@ def entailment(premises: np.ndarray, hypothesis: np.ndarray) -> np.ndarray:
 @cache
 def _antonyms() -> list[tuple[frozenset[str], frozenset[str]]]:
     """Antonym pairs (`data/antonyms.toml`), each side with its inflections."""
-    import tomllib
+    from newstrace.compat import tomllib
 
     raw = tomllib.loads(resources.files("newstrace.data").joinpath("antonyms.toml").read_text("utf-8"))
     return [(frozenset(a), frozenset(b)) for a, b in raw["pairs"]]

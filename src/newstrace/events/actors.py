@@ -11,7 +11,7 @@ words, organisations, people with dated roles), plus any file a user passes in t
 from __future__ import annotations
 
 import re
-import tomllib
+from newstrace.compat import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources

@@ -11,7 +11,7 @@ the base code (GDELT's EventBaseCode). The quad class follows from the root:
 from __future__ import annotations
 
 import re
-import tomllib
+from newstrace.compat import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache

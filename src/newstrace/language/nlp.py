@@ -178,7 +178,8 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
         if doc is not None:
             out[i].sentences = _sentences(payloads[i], doc)
     if attributions or events:
-        _attributions([payloads[i] for i in english], [out[i] for i in english], docs, events, actors)
+        _attributions([payloads[i] for i in english], [out[i] for i in english], docs, events, actors,
+                      keep=attributions)
     english_set = set(english)
     for i, p in enumerate(payloads):
         if i not in english_set:
@@ -190,7 +191,9 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
 
 
 def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[Any], events: bool = False,
-                  actors: str | None = None) -> None:
+                  actors: str | None = None, keep: bool = True) -> None:
+    """Parse, find attributions (the event coder reads them for reported speech) and code events;
+    the attributions are returned only when `keep` (else they stay None: not asked for)."""
     from newstrace.attribution.records import chunks, found_in, records_for
 
     todo = [(p, r, d) for p, r, d in zip(payloads, results, docs) if d is not None and r.error is None]
@@ -215,7 +218,7 @@ def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[A
             failed.add(k)
         by_article.setdefault(k, []).append((start, pdoc))
     for k, (p, r, doc) in enumerate(todo):
-        r.attributions = []
+        r.attributions = [] if keep else None
         if events:
             r.events = []
         if k in failed or k not in by_article:
@@ -225,7 +228,8 @@ def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[A
         found: list[tuple[int, Any]] = []
         try:
             found = found_in(by_article[k], ents, p.outlet)
-            r.attributions = records_for(p.article_id, p.text, found, omap, r.sentences)
+            if keep:
+                r.attributions = records_for(p.article_id, p.text, found, omap, r.sentences)
         except Exception as exc:  # noqa: BLE001 - a bug here must not lose the article
             log.warning("attributions of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
         if events:

@@ -14,7 +14,7 @@ Patterns live in `newstrace/data/artefacts.toml`. All spans index into `Article.
 from __future__ import annotations
 
 import re
-import tomllib
+from newstrace.compat import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache

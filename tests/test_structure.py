@@ -1,0 +1,39 @@
+"""The structure the code promises: what re-analyses a store, layers, Python version."""
+
+
+def test_the_analysis_signature_follows_code_and_data_not_comments():
+    from importlib import resources
+
+    from newstrace.runner import ANALYSIS_DATA, CORPUS_DATA, AnalyzeOptions, analysis_signature, code_digest
+
+    code = 'def f(x):\n    """Doc."""\n    return x + 1  # one more\n'
+    assert code_digest([code]) == code_digest(['def f(x):\n    # reworded\n    return x + 1\n'])
+    assert code_digest([code]) != code_digest(['def f(x):\n    return x + 2\n'])
+    # every data file is declared as read by per-article analysis or by a corpus pass
+    shipped = {f.name for f in resources.files("newstrace.data").iterdir()
+               if f.name.endswith((".toml", ".json", ".npz"))}
+    declared = {n for names in ANALYSIS_DATA.values() for n in names} | set(CORPUS_DATA)
+    assert shipped == declared
+    signatures = {analysis_signature(AnalyzeOptions(attributions=a, events=e)) for a in (True, False)
+                  for e in (True, False)}
+    assert len(signatures) == 4
+
+
+def test_the_code_runs_on_the_oldest_python_it_declares():
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from newstrace.compat import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    declared = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
+    oldest = tuple(int(x) for x in re.fullmatch(r">=\s*(\d+)\.(\d+)", declared).groups())
+    vermin = shutil.which("vermin", path=str(Path(sys.executable).parent)) or shutil.which("vermin")
+    assert vermin, "vermin is in the test extra (pip install -e '.[test]')"
+    res = subprocess.run([vermin, "--no-tips", "--eval-annotations", "--backport", "typing",
+                          "--violations", "-t=%d.%d-" % oldest, str(root / "src" / "newstrace")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]

@@ -12,7 +12,7 @@ Training sets: the sentence-level sets of ../shared/data/nli except those held o
 evaluation (MNLI dev matched, ANLI r1-r3, FEVER-symmetric test, SICK test, SNLI test), on
 which accuracy and ROC AUC are printed. The long-body stance sets (FNC-1, ARC, Emergent) are
 left out (their premises are whole articles). `--write-model` writes the weights, as float16,
-to src/newstrace/data/nli_head.npz. Vectors are cached in benchmarks/results/.
+to src/newstrace/data/nli_head.npz (nli_head_static.npz with NEWSTRACE_SENTENCE_MODEL=static). Vectors are cached in benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newstrace.language.embed import embed, fingerprint  # noqa: E402
+from newstrace.claims.support import NLI_HEADS  # noqa: E402
+from newstrace.language.embed import embed, fingerprint, sentence_model  # noqa: E402
 
 NLI = ROOT.parent / "shared" / "data" / "nli"
 RESULTS = ROOT / "benchmarks" / "results"
-OUT = ROOT / "src" / "newstrace" / "data" / "nli_head.npz"
+OUT = ROOT / "src" / "newstrace" / "data" / NLI_HEADS[sentence_model()]  # the sentence model's head
 TRAIN = ["mnli_binary.dev_mismatched", "snli.dev", "snli_cad.train", "snli_cad.dev", "snli_cad.test",
          "sick.train", "sick.dev", "rte.train", "rte.dev", "fever_nli_binary.dev", "fever_nli_binary.test",
          "fever_symmetric.dev", "covidfact.train", "covidfact.dev", "healthver.dev", "healthver.test",

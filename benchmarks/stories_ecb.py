@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from fitting import fit_logistic  # noqa: E402
 
 from newstrace.language.analyze import Analyze  # noqa: E402
-from newstrace.language.embed import embed_sentences, fingerprint  # noqa: E402
+from newstrace.language.embed import embed_sentences, fingerprint, sentence_model  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.records import Article  # noqa: E402
@@ -52,7 +52,7 @@ L2 = 1.0  # ridge penalty of the logistic fit; features are all of order 1
 def load() -> tuple[list, dict[str, tuple[str, str, str]]]:
     raw = ECB.read_bytes()
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha1(raw + f"{inspect.getsource(lead_vector)}{LEAD_CHARS}{fingerprint()}".encode()).hexdigest()[:12]
+    key = hashlib.sha1(raw + f"{inspect.getsource(lead_vector)}{LEAD_CHARS}{fingerprint(sentence_model())}".encode()).hexdigest()[:12]
     cache = CACHE / f"ecb-articles-{key}.pkl"
     rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
     meta = {r["doc_id"]: (r["topic"], r["event_cluster"], r["split"]) for r in rows}

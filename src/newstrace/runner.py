@@ -23,7 +23,7 @@ from newstrace.language.analyze import Analyze
 from newstrace.normalize.stages import FindArtefacts, MarkDuplicates, Normalize
 from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped, safe_path
-from newstrace.store import DB_NAME, OutputLock, Store
+from newstrace.store import DB_NAME, OutputLock, Store, StoreError
 from newstrace.store.stages import Resume, Save
 from newstrace.provenance.records import iter_derivations, iter_families
 from newstrace.provenance.stage import Families, Provenance
@@ -44,7 +44,7 @@ ANALYSIS_DATA = {"always": ("artefacts.toml",),
 # Data the corpus passes read (stories, provenance, families, claims): they are recomputed
 # from the store, so a change to them needs no new analysis.
 CORPUS_DATA = ("story_model.json", "provenance_model.json", "family_model.json", "style_model.npz",
-               "claim_model.json", "nli_head.npz", "antonyms.toml")
+               "claim_model.json", "nli_head.npz", "nli_head_static.npz", "antonyms.toml")
 
 
 def code_digest(sources: Sequence[str]) -> str:
@@ -156,12 +156,29 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         return _analyze(paths, out, opts, on_article=on_article, on_skip=on_skip, on_progress=on_progress)
 
 
+def _check_sentence_model(store: Store) -> None:
+    """A store keeps the sentence vectors of one model (stories, provenance and claims compare
+    them): a run with another model is refused, naming both."""
+    from newstrace.language.embed import sentence_model
+
+    model = sentence_model()
+    stored = store.get_meta("sentence_model") or ("minilm" if store.count("articles") else None)
+    if stored is None:
+        store.set_meta("sentence_model", model)
+        store.commit()
+    elif stored != model:
+        store.close()
+        raise StoreError(f"{store.path} holds sentence vectors of the {stored} model, not {model} "
+                         "(NEWSTRACE_SENTENCE_MODEL): analyse into another --out folder")
+
+
 def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
              on_article: Callable[[Article], None] | None,
              on_skip: Callable[[Skipped], None] | None,
              on_progress: Callable[[str, int, int], None] | None) -> RunResult:
     """`analyze` once the output folder is locked for this run."""
     store = Store(out / DB_NAME)
+    _check_sentence_model(store)
     signature = analysis_signature(opts)
     previous = store.get_meta("analysis_signature")
     reanalyse = previous != signature and store.count("articles") > 0

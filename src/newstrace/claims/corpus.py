@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from newstrace.language.embed import dim, per_model
 from newstrace.claims.extract import Claim, extract_claims
 from newstrace.provenance.align import Seed, Unit, seeds, units
 from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, claim_vector, index_words, judge, model,
@@ -43,7 +44,8 @@ CANDIDATES = 24  # other articles a claim may be checked against
 JUDGED = 4  # of those, how many are judged in full for each claim
 EVIDENCE = 4  # evidence entries kept per claim (the best sentence of each judged article)
 MEMBERS_RANKED = 300  # larger stories: members nearest in arrival instead of by vector
-DENIAL_COSINE = 0.6  # a claim this close to what an article's denial denies is contradicted by it
+# a claim this close to what an article's denial denies is contradicted by it (per sentence model)
+DENIAL_COSINE = {"minilm": 0.6, "static": 0.62}
 SOURCE_CACHE = 256
 DOC_VECTOR_CACHE = 20_000  # 1.5 KB each: story-mates' vectors, read once while their story is checked
 CHECK_VERSION = "claims-1"
@@ -260,7 +262,7 @@ def _decide(claim: Claim, vec: np.ndarray, judged: list[tuple[Source, Any]], can
                          "stance": stance})
     for s in cands:
         for d, who, dv in s.denials:
-            if float(dv @ vec) >= DENIAL_COSINE:
+            if float(dv @ vec) >= per_model(DENIAL_COSINE):
                 denied_by.append(f"{who} denied it ({_outlet(s)}: “{d.text[:120]}”)")
                 evidence.append({"article_id": s.id, "outlet": s.outlet, "start": d.start, "end": d.end,
                                  "text": d.text, "similarity": round(float(dv @ vec), 4), "score": 0.0,
@@ -341,21 +343,21 @@ def build_source(article_id: str, text: str, outlet: str | None, published: str 
 
 
 def _vectors(body: list[dict[str, Any]], given: bytes | np.ndarray | None) -> np.ndarray:
-    if isinstance(given, np.ndarray) and given.shape == (len(body), 384):
+    if isinstance(given, np.ndarray) and given.shape == (len(body), dim()):
         return given.astype(np.float32)
     if isinstance(given, bytes):
         v = np.frombuffer(given, dtype=np.float16).astype(np.float32)
-        if len(body) and v.size == len(body) * 384:
-            return v.reshape(len(body), 384)
+        if len(body) and v.size == len(body) * dim():
+            return v.reshape(len(body), dim())
     from newstrace.language.embed import embed
 
-    return embed([s["text"] for s in body]) if body else np.zeros((0, 384), dtype=np.float32)
+    return embed([s["text"] for s in body]) if body else np.zeros((0, dim()), dtype=np.float32)
 
 
 def _claim_vectors(claims: list[Claim], body: list[dict[str, Any]], vecs: np.ndarray) -> np.ndarray:
     """A claim that is a whole sentence takes its sentence's vector; pieces are embedded."""
     row = {(s["start"], s["end"]): i for i, s in enumerate(body)}
-    out = np.zeros((len(claims), 384), dtype=np.float32)
+    out = np.zeros((len(claims), dim()), dtype=np.float32)
     todo = []
     for i, c in enumerate(claims):
         j = row.get((c.start, c.end))

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from newstrace.language.embed import per_model
 from newstrace.language.numbers import find_numbers
 from newstrace.language.words import stop_words
 
@@ -102,11 +103,20 @@ class Model:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+# A sentence this close to the claim with another negation, an opposite word or another figure
+# contradicts it (per sentence model: `embed.per_model`).
+CLOSE_CONTRADICTION = {"minilm": 0.7, "static": 0.7}
+# The entailment head of each sentence model (they read different vectors).
+NLI_HEADS = {"minilm": "nli_head.npz", "static": "nli_head_static.npz"}
+
+
 @cache
 def _nli() -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
     """The entailment head (`data/nli_head.npz`, trained by benchmarks/nli_train.py): one hidden
     layer over [u, v, |u - v|, u * v] of the premise's and hypothesis's MiniLM vectors."""
-    res = resources.files("newstrace.data").joinpath("nli_head.npz")
+    from newstrace.language.embed import sentence_model
+
+    res = resources.files("newstrace.data").joinpath(NLI_HEADS[sentence_model()])
     if not res.is_file():
         return None
     with resources.as_file(res) as path, np.load(path) as z:
@@ -245,7 +255,7 @@ def judge(source: Text, claim: str | Text, nlp: Any = None, cos: np.ndarray | No
         reasons.append("an opposite word on the other side (rose / fell, confirmed / denied)")
     if score >= m.threshold:
         status = "supported"
-    elif evidence and evidence[0].similarity >= 0.7 and (feats["negation_differs"] or feats.get("antonym_differs")
+    elif evidence and evidence[0].similarity >= per_model(CLOSE_CONTRADICTION) and (feats["negation_differs"] or feats.get("antonym_differs")
                                                           or _number_conflict(c, source, best_i)):
         status = "contradicted"
         reasons.append("the closest source sentence says nearly the same with a different negation, "

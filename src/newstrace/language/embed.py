@@ -197,6 +197,92 @@ class _OnnxBackend:
         return out
 
 
+# The static model: MiniLM distilled by model2vec (each word piece embedded once by MiniLM,
+# reduced by PCA to STATIC_DIM dimensions, weighted by word-piece frequency); a text's vector
+# is the mean of its pieces' vectors. Built once from the packaged weights (PyTorch and
+# transformers, about 2 minutes on 2 cores) into the cache folder; loading it needs numpy only.
+STATIC_DIM = 256
+STATIC_VERSION = "1"
+MODELS = ("minilm", "static")
+
+
+def static_dir() -> Path:
+    weights = model_dir() / "model.safetensors"
+    st = weights.stat()
+    tag = hashlib.sha1(f"{weights}:{st.st_size}:{st.st_mtime_ns}:{STATIC_DIM}:{STATIC_VERSION}".encode()).hexdigest()[:12]
+    return cache_dir() / f"minilm-static-{tag}"
+
+
+def _distil(src: Path, dest: Path) -> None:
+    """Distil the packaged MiniLM into a static model with model2vec (offline, once)."""
+    _quiet_hf()
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    try:
+        from model2vec.distill import distill
+    except ImportError as exc:
+        raise EmbeddingUnavailable(f"building the static embeddings needs model2vec[distill] ({exc})") from exc
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = distill(model_name=str(src), pca_dims=STATIC_DIM, device="cpu")
+    model.save_pretrained(str(tmp))
+    if dest.exists():  # another process finished first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    os.replace(tmp, dest)
+
+
+class _StaticBackend:
+    name = "static"
+
+    def __init__(self) -> None:
+        path = static_dir()
+        if not (path / "model.safetensors").is_file():
+            log.info("distilling static embeddings from MiniLM into %s (once)", path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _distil(model_dir(), path)
+        from model2vec import StaticModel
+
+        self.model = StaticModel.from_pretrained(str(path))  # a local folder: nothing is downloaded
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        vec = np.asarray(self.model.encode(texts, show_progress_bar=False, max_length=None), dtype=np.float32)
+        vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12)
+        return vec
+
+
+@cache
+def static_backend() -> _StaticBackend:
+    return _StaticBackend()
+
+
+def sentence_model() -> str:
+    """Which model gives sentence and lead vectors (stories, provenance):
+    `NEWSTRACE_SENTENCE_MODEL`, default minilm (the static model is being measured: issue 17)."""
+    wanted = os.environ.get("NEWSTRACE_SENTENCE_MODEL", "minilm").lower()
+    if wanted not in MODELS:
+        raise ValueError(f"NEWSTRACE_SENTENCE_MODEL must be one of {', '.join(MODELS)}, not {wanted!r}")
+    return wanted
+
+
+def per_model(values: dict[str, float]) -> float:
+    """The value of a per-model setting (a cosine bar) for the sentence model in use. MiniLM's
+    bars were set on its vectors; the static model's reach the same share of sentence (or
+    document) pairs (benchmarks/embedding_calibration.py)."""
+    return values[sentence_model()]
+
+
+def dim(model: str | None = None) -> int:
+    """Dimensions of `model`'s vectors (default: the sentence model's)."""
+    return STATIC_DIM if (model or sentence_model()) == "static" else DIM
+
+
 @cache
 def backend(threads: int | None = None) -> _OnnxBackend | _TorchBackend:
     """The embedding backend of this process (see the module's docstring)."""
@@ -212,19 +298,26 @@ def backend(threads: int | None = None) -> _OnnxBackend | _TorchBackend:
     return _TorchBackend(n)
 
 
-def fingerprint() -> str:
-    """Which vectors `embed` gives (backend and precision): part of benchmark cache keys."""
+def fingerprint(model: str | None = None) -> str:
+    """Which vectors `embed` gives (model, backend and precision): part of benchmark cache keys."""
+    if (model or sentence_model()) == "static":
+        return f"static-{STATIC_DIM}-{STATIC_VERSION}"
     b = backend()
     return f"{b.name}-{getattr(b, 'precision', 'fp32')}"
 
 
-def embed(texts: Sequence[str], threads: int | None = None, batch_size: int = BATCH) -> np.ndarray:
-    """Embed texts: an array of shape (len(texts), 384), float32, each row of unit length."""
+def embed(texts: Sequence[str], threads: int | None = None, batch_size: int = BATCH,
+          model: str | None = None) -> np.ndarray:
+    """Embed texts with `model` (default: `sentence_model()`): an array of shape
+    (len(texts), dim(model)), float32, each row of unit length."""
+    model = model or sentence_model()
     if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    model = backend(threads)
+        return np.zeros((0, dim(model)), dtype=np.float32)
+    if model == "static":
+        return static_backend().encode([t if t.strip() else "." for t in texts], batch_size)
+    encoder = backend(threads)
     with _lock:  # one encode at a time: the backend already uses every thread it was given
-        vecs = model.encode([t if t.strip() else "." for t in texts], batch_size)
+        vecs = encoder.encode([t if t.strip() else "." for t in texts], batch_size)
     return np.asarray(vecs, dtype=np.float32)
 
 

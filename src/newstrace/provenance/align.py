@@ -16,25 +16,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from newstrace.language.embed import per_model
 from newstrace.language.words import stop_words
 
 # Word-overlap bars (Jaccard over content words) for the copy kinds.
 VERBATIM = 0.9
 NEAR_VERBATIM = 0.5
-# Embedding cosine bar for a paraphrase seed: the best accuracy (0.726) on 2,000 pairs of the
-# MSRP paraphrase corpus (benchmarks/paraphrase_msrp.py).
-PARAPHRASE = 0.65
+# Embedding cosine bar for a paraphrase seed: for MiniLM the best accuracy (0.726) on 2,000 pairs
+# of the MSRP paraphrase corpus (benchmarks/paraphrase_msrp.py). Every cosine bar here is given
+# per sentence model (`embed.per_model`).
+PARAPHRASE = {"minilm": 0.65, "static": 0.66}
 # A lower cosine seeds when the two sentences share at least DETAILS names or numbers (a rewrite
 # that splits a long sentence keeps its details), or any quoted phrase with cosine QUOTED.
-DETAILED = 0.55
+DETAILED = {"minilm": 0.55, "static": 0.58}
 DETAILS = 2
-QUOTED = 0.3
+QUOTED = {"minilm": 0.3, "static": 0.3}
 # Sentences with fewer content words than this seed only as copies: short generic sentences
 # ("Tensions rose.") reach high cosines with many others.
 MIN_WORDS = 4
 # Word overlap is measured only for sentence pairs whose embeddings are at least this similar:
 # sentences with half their content words in common (near-verbatim) are far above it.
-OVERLAP_GATE = 0.4
+OVERLAP_GATE = {"minilm": 0.4, "static": 0.42}
 # Seeds at most this many sentences apart in both texts join one passage.
 GAP = 2
 
@@ -140,13 +142,14 @@ def seeds(derived: list[Unit], source: list[Unit], dv: np.ndarray, sv: np.ndarra
     # Word overlap is computed only for sentence pairs of some similarity (a copied sentence is
     # close in meaning too); without embeddings (articles not in English) for every pair.
     if np.any(sims):
-        rows, cols = np.nonzero(sims >= OVERLAP_GATE)
+        rows, cols = np.nonzero(sims >= per_model(OVERLAP_GATE))
         near: list[list[int]] = [[] for _ in derived]
         for i, j in zip(rows.tolist(), cols.tolist()):
             near[i].append(j)
     else:
         near = [list(range(len(source)))] * len(derived)
-    low = sims < DETAILED
+    low = sims < per_model(DETAILED)
+    paraphrase, quoted = per_model(PARAPHRASE), per_model(QUOTED)
     out = []
     for i, d in enumerate(derived):
         if len(d.words) < 2:
@@ -161,8 +164,8 @@ def seeds(derived: list[Unit], source: list[Unit], dv: np.ndarray, sv: np.ndarra
             kind = "verbatim" if best >= VERBATIM else "near-verbatim"
         else:
             j = best_cos[i]
-            if sims[i, j] < PARAPHRASE:
-                found = _detailed(d, source, sims[i], low[i])
+            if sims[i, j] < paraphrase:
+                found = _detailed(d, source, sims[i], low[i], quoted)
                 if found is None:
                     continue
                 j = found
@@ -171,11 +174,11 @@ def seeds(derived: list[Unit], source: list[Unit], dv: np.ndarray, sv: np.ndarra
     return out
 
 
-def _detailed(d: Unit, source: list[Unit], sims: np.ndarray, low: np.ndarray) -> int | None:
+def _detailed(d: Unit, source: list[Unit], sims: np.ndarray, low: np.ndarray, quoted: float) -> int | None:
     """The most similar source sentence that shares a quote or enough details with `d`."""
     best = None
     for j, s in enumerate(source):
-        ok = (sims[j] >= QUOTED and d.quotes & s.quotes) or (not low[j] and len(d.details & s.details) >= DETAILS)
+        ok = (sims[j] >= quoted and d.quotes & s.quotes) or (not low[j] and len(d.details & s.details) >= DETAILS)
         if ok and (best is None or sims[j] > sims[best]):
             best = j
     return best

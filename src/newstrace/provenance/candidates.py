@@ -24,13 +24,14 @@ import numpy as np
 import rensa
 from usearch.index import Index
 
+from newstrace.language.embed import dim, per_model
+
 NUM_PERM = 120
 BANDS = 40
 SHINGLE = 5
 SEED = 20241
 NEIGHBOURS = 8
-MIN_COSINE = 0.5
-DIM = 384
+MIN_COSINE = {"minilm": 0.5, "static": 0.8}  # per sentence model (embed.per_model)
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -65,7 +66,7 @@ class CandidateIndex:
 
     def __init__(self) -> None:
         self.lsh = rensa.RMinHashLSH(threshold=0.3, num_perm=NUM_PERM, num_bands=BANDS)
-        self.ann = Index(ndim=DIM, metric="cos", dtype="f16")
+        self.ann = Index(ndim=dim(), metric="cos", dtype="f16")
         self.max_key = 0
 
     def __len__(self) -> int:
@@ -76,8 +77,9 @@ class CandidateIndex:
         found: dict[int, str] = {}
         if vector is not None and len(self.ann):
             hits = self.ann.search(vector.astype(np.float32), min(NEIGHBOURS, len(self.ann)))
+            bar = per_model(MIN_COSINE)
             for key, dist in zip(hits.keys.tolist(), hits.distances.tolist()):
-                if 1.0 - dist >= MIN_COSINE:
+                if 1.0 - dist >= bar:
                     found[int(key)] = "meaning"
         if mh is not None:
             for key in self.lsh.query(mh):

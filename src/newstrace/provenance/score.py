@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newstrace.language.embed import dim
 from newstrace.provenance.align import Alignment, Unit, align, details, units
 
 
@@ -23,7 +24,7 @@ class Doc:
 
     id: str
     units: list[Unit]
-    vectors: np.ndarray  # (len(units), 384), unit length
+    vectors: np.ndarray  # (len(units), dim()), unit length
     words: frozenset[str]
     details: frozenset[str] = frozenset()  # numbers and names: the checkable details
     cue_rate: float | None = None  # attribution cues per sentence (decide.attribution_rate), once computed
@@ -35,7 +36,7 @@ class Doc:
     @property
     def vector(self) -> np.ndarray:
         if not len(self.vectors):
-            return np.zeros(384, dtype=np.float32)
+            return np.zeros(dim(), dtype=np.float32)
         m = self.vectors.mean(axis=0)
         return m / (float(np.linalg.norm(m)) or 1.0)
 
@@ -118,5 +119,5 @@ def doc_of(article, vectors: np.ndarray | None = None) -> Doc:
 
     sents = [(s.start, s.end, s.text) for s in article.sentences if s.artefact is None]
     if vectors is None:
-        vectors = embed([t for _, _, t in sents]) if sents else np.zeros((0, 384), dtype=np.float32)
+        vectors = embed([t for _, _, t in sents]) if sents else np.zeros((0, dim()), dtype=np.float32)
     return make_doc(article.id, units(sents), vectors)

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from newstrace.language.embed import embed_sentences
+from newstrace.language.embed import dim, embed_sentences
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.provenance.align import MIN_WORDS, units
 from newstrace.provenance.candidates import CandidateIndex, minhash, to_bytes
@@ -122,7 +122,7 @@ class Provenance(Stage):
         out = []
         for a, en in zip(batch, english):
             ss = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]
-            v = a.sentence_vectors if en else np.zeros((len(ss), 384), dtype=np.float32)  # copies only: no cosine
+            v = a.sentence_vectors if en else np.zeros((len(ss), dim()), dtype=np.float32)  # copies only: no cosine
             out.append(make_doc(a.id, units(ss), v))
             a.sentence_vectors = a.title_vector = None  # not needed downstream; keeps memory flat
         return out
@@ -141,7 +141,7 @@ class Provenance(Stage):
             return None
         ss = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]
         v = np.frombuffer(vecs, dtype=np.float16).astype(np.float32).reshape(len(ss), -1) if ss else \
-            np.zeros((0, 384), dtype=np.float32)
+            np.zeros((0, dim()), dtype=np.float32)
         item = (make_doc(article_id, units(ss), v), a.published, a.source)
         self.docs[article_id] = item
         if len(self.docs) > DOC_CACHE:

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newstrace.language.analyze import Analyze  # noqa: E402
+from newstrace.unit.stage import Analyze  # noqa: E402
 from newstrace.language.nlp import load_nlp  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from newstrace.events import evaluate
 from newstrace.events.records import coder
-from newstrace.events.text import code_articles
+from newstrace.commands.events import code_articles
 from newstrace.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]

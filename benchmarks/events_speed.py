@@ -29,7 +29,7 @@ from claims_speed import CLAIMS, ECB, make_corpus  # noqa: E402
 
 def run_stage(path: Path, jobs: int, events: bool) -> tuple[float, int, int]:
     from newstrace.ingest import read_paths
-    from newstrace.language.analyze import Analyze
+    from newstrace.unit.stage import Analyze
     from newstrace.normalize.stages import FindArtefacts, Normalize
     from newstrace.pipeline import Pipeline, RunContext
     from newstrace.records import Article
@@ -51,8 +51,9 @@ def coder_alone(path: Path, n: int) -> tuple[float, int, int]:
     from newstrace.attribution.records import chunks, found_in
     from newstrace.events.records import records_for
     from newstrace.ingest import read_paths
-    from newstrace.language.analyze import _payload
-    from newstrace.language.nlp import analyze_batch, load_nlp, load_parser
+    from newstrace.unit.stage import _payload
+    from newstrace.language.nlp import load_nlp, load_parser
+    from newstrace.unit import analyze_batch
     from newstrace.normalize.text import OffsetMap
     from newstrace.records import Article
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from fitting import fit_logistic  # noqa: E402
 
-from newstrace.language.analyze import Analyze  # noqa: E402
+from newstrace.unit.stage import Analyze  # noqa: E402
 from newstrace.language.embed import embed_sentences, fingerprint, sentence_model  # noqa: E402
 from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402

@@ -1,6 +1,6 @@
 """The analysis stage: parallel workers give the same results as in-process, in input order."""
 
-from newstrace.language.analyze import INLINE_MAX, Analyze
+from newstrace.unit.stage import INLINE_MAX, Analyze
 from newstrace.normalize.stages import Normalize
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.records import Article

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from newstrace.attribution.evaluate import Prediction, score
-from newstrace.language.nlp import Payload, analyze_batch
+from newstrace.unit import Payload, analyze_batch
 from newstrace.normalize.text import normalize_text
 
 from .helpers import SHARED

@@ -1,7 +1,7 @@
 """Attributions through the analysis workers: sources resolved, outlet chains, offsets into the
 original text, and awkward quotation marks (issue 5). Texts written for the tests."""
 
-from newstrace.language.nlp import Payload, analyze_batch
+from newstrace.unit import Payload, analyze_batch
 from newstrace.normalize.text import normalize_text
 
 

@@ -156,7 +156,7 @@ def test_awkward_articles_give_sensible_claims(tmp_path):
 
 
 def test_a_restatement_is_supported_unless_it_adds_a_person_or_a_figure():
-    from newstrace.provenance.compare import analyse, b_claims
+    from newstrace.commands.compare import analyse, b_claims
     from newstrace.records import Article
 
     a = Article(id="a", text="Ferry crossings to Inishmore were cancelled on Friday. The Morwen Star was held at "

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newstrace.cli import EXIT_OK, EXIT_USAGE, app
-from newstrace.provenance.compare import CompareError, read_article
+from newstrace.commands.compare import CompareError, read_article
 
 from .helpers import ROOT
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from newstrace.cli import EXIT_ERROR, EXIT_OK, app
 from newstrace.events.actors import actor_table
 from newstrace.events.gdelt import COLUMNS, gdelt_rows
-from newstrace.events.text import code_text
+from newstrace.commands.events import code_text
 
 
 def one(events, code_prefix, mode="asserted"):

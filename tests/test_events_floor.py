@@ -12,7 +12,7 @@ import pytest
 
 from newstrace.events import evaluate
 from newstrace.events.records import coder
-from newstrace.events.text import code_articles
+from newstrace.commands.events import code_articles
 from newstrace.records import Article
 
 from .helpers import ROOT, SHARED

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from newstrace.ingest import ReadOptions, read_paths
-from newstrace.language.analyze import Analyze
+from newstrace.unit.stage import Analyze
 from newstrace.language.embed import embed
 from newstrace.normalize.stages import FindArtefacts, Normalize
 from newstrace.pipeline import Pipeline, RunContext

@@ -15,7 +15,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from newstrace.language.analyze import Analyze
+from newstrace.unit.stage import Analyze
 from newstrace.normalize.stages import FindArtefacts, Normalize
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.provenance.decide import judge

@@ -31,7 +31,7 @@ def test_output_inside_the_input_folder_is_never_read_back(tmp_path):
 
 def test_gdelt_export_escapes_every_control_character(tmp_path):
     from newstrace.events.gdelt import COLUMNS, write_gdelt
-    from newstrace.events.text import code_text
+    from newstrace.commands.events import code_text
 
     events = code_text("Russia urged Iran to show restraint.", published="2024-08-06")
     assert events
@@ -141,7 +141,7 @@ def test_names_that_forge_lines_are_escaped_in_every_message(tmp_path):
 
 PARENT = r"""
 import itertools, sys, time
-from newstrace.language.analyze import Analyze
+from newstrace.unit.stage import Analyze
 from newstrace.normalize.stages import Normalize
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.records import Article
@@ -196,6 +196,18 @@ def test_analysis_workers_die_with_their_parent():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_worker_whose_parent_died_while_it_started_ends_at_once():
+    import subprocess
+    import sys
+
+    # the parent passed its pid, then died while the worker imported its modules: the worker's
+    # parent is now another process (here: not the pid it was given), and it must end at once
+    code = "import os, time\nfrom newstrace.workers import die_with_parent\n" \
+           "die_with_parent(os.getppid() + 100000)\ntime.sleep(5)\nprint('still alive')\n"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1 and "still alive" not in res.stdout
 
 
 def _alive(pid: int) -> bool:

@@ -92,7 +92,7 @@ def test_seed_rewrite_aligned_to_the_original(shared_dir, tmp_path):
 
 def test_seed_attributions_found_with_their_sources(shared_dir):
     """Every attribution issue 5 lists for 000, with the right source, kind and outlet chain."""
-    from newstrace.language.nlp import Payload, analyze_batch
+    from newstrace.unit import Payload, analyze_batch
     from newstrace.normalize.text import normalize_text
 
     text = next((shared_dir / "seeds").glob("000_*")).read_text(encoding="utf-8")

@@ -57,3 +57,76 @@ def test_a_store_keeps_one_sentence_model(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSTRACE_SENTENCE_MODEL", "nonsense")
     with pytest.raises(ValueError, match="NEWSTRACE_SENTENCE_MODEL"):
         analyze([str(src)], tmp_path / "out2", opts)
+
+
+# Layers, lowest first: a module may import its own layer's packages and lower layers, never a
+# higher one (not even inside a function). Data flows one way, up this list.
+LAYERS = [
+    {"records", "compat", "pipeline", "workers", "data"},
+    {"store"},
+    {"ingest", "normalize"},
+    {"language"},
+    {"attribution", "events"},
+    {"unit"},
+    {"stories", "provenance"},
+    {"claims"},
+    {"export", "report"},
+    {"commands", "runner", "cli", "__main__", "__init__"},
+]
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[1] if module.count(".") else "__init__"
+    for k, names in enumerate(LAYERS):
+        if top in names:
+            return k
+    raise AssertionError(f"newstrace.{top} is in no layer: add it to LAYERS")
+
+
+def _modules():
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    for path in sorted((src / "newstrace").rglob("*.py")):
+        rel = path.relative_to(src).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__" and len(parts) > 1:
+            parts = parts[:-1]
+        yield ".".join(parts), path
+
+
+def test_no_module_imports_a_higher_layer_not_even_inside_a_function():
+    import ast
+
+    wrong = []
+    for name, path in _modules():
+        own = _layer(name)
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            targets = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("newstrace"):
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names if node.module == "newstrace"]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("newstrace")]
+            for t in targets:
+                if t == "newstrace" or (t.count(".") == 1 and t.split(".")[1] in ("__version__",)):
+                    continue
+                if _layer(t) > own:
+                    wrong.append(f"{name} (layer {own}) imports {t} (layer {_layer(t)})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_each_package_imports_alone_and_loads_nothing_above_it():
+    import subprocess
+    import sys
+
+    packages = sorted({name.split(".")[1] for name, _ in _modules() if name.count(".")} - {"__main__"})
+    code = ("import importlib, pkgutil, sys\n"
+            "pkg = importlib.import_module('newstrace.' + sys.argv[1])\n"
+            "for m in pkgutil.walk_packages(getattr(pkg, '__path__', []), pkg.__name__ + '.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "print('\\n'.join(m for m in sys.modules if m.startswith('newstrace.')))\n")
+    for pkg in packages:
+        res = subprocess.run([sys.executable, "-c", code, pkg], capture_output=True, text=True)
+        assert res.returncode == 0, f"newstrace.{pkg} does not import alone:\n{res.stderr[-2000:]}"
+        above = [m for m in res.stdout.split() if _layer(m) > _layer(f"newstrace.{pkg}")]
+        assert not above, f"importing newstrace.{pkg} loads {above}"

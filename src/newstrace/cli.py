@@ -201,8 +201,8 @@ def compare(
     """Is one article derived from the other, and how (copy, edit, rewrite, partial rewrite)? The shares, the evidence, each side's rewriting signals, aligned passages side by side, what B added to A and dropped, and B's claims checked against A."""
     from newstrace.language.embed import EmbeddingUnavailable
     from newstrace.language.nlp import ModelMissing
-    from newstrace.provenance.compare import CompareError, read_article, render
-    from newstrace.provenance.compare import compare as run_compare
+    from newstrace.commands.compare import CompareError, read_article, render
+    from newstrace.commands.compare import compare as run_compare
 
     try:
         result = run_compare(read_article(a), read_article(b))
@@ -234,9 +234,9 @@ def events_command(
     import os
 
     from newstrace.events.actors import actor_table
-    from newstrace.events.text import code_articles
+    from newstrace.commands.events import code_articles
     from newstrace.language.nlp import ModelMissing
-    from newstrace.provenance.compare import CompareError, read_article
+    from newstrace.commands.compare import CompareError, read_article
     from newstrace.records import Article
 
     try:

@@ -19,7 +19,7 @@ from newstrace.export import export_store, write_summary
 from newstrace.claims.stage import Claims
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
-from newstrace.language.analyze import Analyze
+from newstrace.unit.stage import Analyze
 from newstrace.normalize.stages import FindArtefacts, MarkDuplicates, Normalize
 from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped, safe_path

@@ -1,7 +1,7 @@
-"""Attributions: who said what, according to whom (issue 5; in progress).
+"""Attributions: who said what, according to whom.
 
 `extract.py` finds attributions (source, cue, content) in a parsed spaCy `Doc` with a cue
-lexicon kept as data (`data/attribution_cues.toml`); measured by
-`benchmarks/attribution_polnear.py`. Not yet a pipeline stage: source resolution, the outlet
-chain, `attributions.jsonl` and the report view are still to come.
+lexicon kept as data (`data/attribution_cues.toml`); `resolve.py` says who each source is and
+through which outlets; `records.py` makes `attributions.jsonl` records. Run by the per-article
+unit (`newstrace.unit`) on its parse; measured by `benchmarks/attribution_polnear.py`.
 """

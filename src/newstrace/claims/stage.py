@@ -35,9 +35,9 @@ PARALLEL_FROM = 64
 _checker: Checker | None = None
 
 
-def _init_worker(path: str) -> None:
+def _init_worker(parent: int, path: str) -> None:
     global _checker
-    die_with_parent()
+    die_with_parent(parent)
     _checker = Checker(Store.reader(path))
 
 
@@ -117,7 +117,7 @@ class Claims(Stage):
         chunks = [ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)]
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(str(self.store.path),)) as pool:
+                                 initargs=(os.getpid(), str(self.store.path))) as pool:
             pending: list[tuple[list[tuple[str, list[str], str]], Future]] = []
             it = iter(chunks)
             for chunk in it:  # at most 2 chunks per worker in flight

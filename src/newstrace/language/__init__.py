@@ -1,5 +1,4 @@
-"""Language analysis: language identification, sentences, entities, numbers and dates.
-
-`Analyze` is the pipeline stage; the work itself (`nlp.analyze_batch`) runs in worker
-processes so both cores parse.
+"""Language analysis: language identification, spaCy pipelines, sentences, entities, numbers,
+dates and sentence embeddings. The per-article unit (`newstrace.unit`) runs it in worker
+processes; nothing here knows the stages that read its output.
 """

@@ -1,7 +1,8 @@
-"""Provenance: who copied or rewrote whom, passage by passage (issue 4; in progress).
+"""Provenance: who copied or rewrote whom, passage by passage (a corpus pass).
 
-`align.py` aligns two articles sentence by sentence into passages (verbatim, near-verbatim,
-paraphrase); `score.py` turns an aligned pair into features for the derived / not decision.
-Candidate generation, the pipeline stage, `derivations.jsonl`, `newstrace compare` and the
-report view are still to come.
+`candidates.py` finds candidate pairs (MinHash LSH, HNSW), `align.py` aligns two articles into
+passages (verbatim, near-verbatim, paraphrase), `score.py` and `decide.py` judge a pair both
+ways, `family.py` decides each related group at once, `signals.py` and `style.py` read one
+article's rewriting signals, `stage.py` holds the `Provenance` and `Families` stages and
+`records.py` the export views.
 """

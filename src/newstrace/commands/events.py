@@ -9,7 +9,7 @@ from newstrace.records import Article
 
 def code_articles(articles: list[Article], actors: str | None = None) -> list[Article]:
     """Normalise, analyse and code `articles` in this process (events filled in, in place)."""
-    from newstrace.language.analyze import Analyze
+    from newstrace.unit.stage import Analyze
     from newstrace.normalize.stages import FindArtefacts, Normalize
     from newstrace.pipeline import Pipeline, RunContext
 

@@ -1,4 +1,4 @@
-"""The `Analyze` stage: language, sentences, entities, numbers and dates for each article.
+"""The `Analyze` stage: the per-article unit (`newstrace.unit`) over the stream, in worker processes.
 
 Articles are sent in batches to worker processes (each loads spaCy once) with a bounded
 number of batches in flight, and come back in input order, so the stage streams. A short
@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from newstrace.language.nlp import Analysis, Payload, analyze_batch, load_nlp, load_parser
+from newstrace.language.nlp import load_nlp, load_parser
+from newstrace.unit import Analysis, Payload, analyze_batch
 from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article, Skipped
@@ -34,8 +35,8 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _init_worker(parse: bool, attributions: bool = False) -> None:
-    die_with_parent()
+def _init_worker(parent: int, parse: bool, attributions: bool = False) -> None:
+    die_with_parent(parent)
     load_nlp(parse)
     if attributions:
         load_parser()
@@ -100,7 +101,7 @@ class Analyze(Stage):
     def _parallel(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         ctx = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(self.parse, self.attributions or self.events))
+                                         initargs=(os.getpid(), self.parse, self.attributions or self.events))
         pending: deque[tuple[list[Article], Future[list[Analysis]]]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
         todo = batches(articles, self.batch_size)
@@ -142,7 +143,7 @@ class Analyze(Stage):
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(self.parse, self.attributions or self.events))
+                                         initargs=(os.getpid(), self.parse, self.attributions or self.events))
 
     def close(self) -> None:
         if self._pool is not None:

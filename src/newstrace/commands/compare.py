@@ -58,7 +58,7 @@ def read_article(spec: str) -> Article:
 def analyse(articles: list[Article]) -> None:
     """Normalise and analyse `articles` in this process (sentences filled in, in place).
     Raises `CompareError` naming the input of an article the pipeline drops."""
-    from newstrace.language.analyze import Analyze
+    from newstrace.unit.stage import Analyze
     from newstrace.normalize.stages import FindArtefacts, Normalize
     from newstrace.pipeline import Pipeline, RunContext
 

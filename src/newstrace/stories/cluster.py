@@ -17,6 +17,7 @@ Stories age out of the active set when no article has joined them for `max_idle`
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -306,7 +307,10 @@ class StoryClusterer:
         for key in query:
             for sid in self.index.get(key, ()):
                 hits[sid] += 1
-        return [self.active[sid] for sid, _ in hits.most_common(MAX_CANDIDATES)]
+        # Ties broken by story id, not by the order of a set (which follows string hashing and
+        # changes from process to process): the same articles give the same stories in any run.
+        top = heapq.nsmallest(MAX_CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [self.active[sid] for sid, _ in top]
 
     def add(self, f: StoryFeatures) -> Assignment:
         """Place one article; returns its story and how sure the model is."""

@@ -159,3 +159,16 @@ def test_stories_do_not_depend_on_string_hashing():
     assert all(r.returncode == 0 for r in runs), runs[0].stderr[-2000:]
     assert len(set(runs[0].stdout.split())) > 20  # many stories, many ties to break
     assert runs[0].stdout == runs[1].stdout == runs[2].stdout
+
+
+def test_the_slow_marker_selects_the_benchmark_style_tests():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    slow = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "slow", "-p", "no:cacheprovider"],
+                          capture_output=True, text=True, cwd=root)
+    picked = [line for line in slow.stdout.splitlines() if "::" in line]
+    assert any("test_slow.py::test_a_small_soak" in line for line in picked), slow.stdout[-2000:]
+    assert all(line.startswith("tests/test_slow.py") for line in picked), picked  # and nothing of the quick suite

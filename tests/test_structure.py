@@ -172,3 +172,24 @@ def test_the_slow_marker_selects_the_benchmark_style_tests():
     picked = [line for line in slow.stdout.splitlines() if "::" in line]
     assert any("test_slow.py::test_a_small_soak" in line for line in picked), slow.stdout[-2000:]
     assert all(line.startswith("tests/test_slow.py") for line in picked), picked  # and nothing of the quick suite
+
+
+def test_only_the_store_speaks_sql():
+    import ast
+    import re
+
+    sql = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+TABLE)\b")
+    wrong = []
+    for name, path in _modules():
+        if name.startswith("newstrace.store"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and sql.search(node.value):
+                wrong.append(f"{name}: SQL text {node.value[:60]!r}")
+            elif isinstance(node, ast.Attribute) and node.attr in ("execute", "executemany", "executescript"):
+                wrong.append(f"{name}: calls .{node.attr}()")
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if any(m.split(".")[0] in ("sqlite3", "duckdb") for m in mods):
+                    wrong.append(f"{name}: imports {mods}")
+    assert not wrong, "\n".join(wrong)

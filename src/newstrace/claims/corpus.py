@@ -87,7 +87,7 @@ class Checker:
 
     # -- candidates and signatures -----------------------------------------------------------
     def load_hashes(self) -> None:
-        self.hashes = dict(self.store.db.execute("SELECT id, content_hash FROM articles"))
+        self.hashes = self.store.content_hashes()
 
     def candidates(self, article_id: str) -> list[str]:
         """Derivation candidates first (best first), then story members nearest first."""
@@ -146,8 +146,7 @@ class Checker:
         return src
 
     def _load(self, article_id: str) -> Source | None:
-        row = self.store.db.execute("SELECT text, language, source, published FROM articles WHERE id=?",
-                                    (article_id,)).fetchone()
+        row = self.store.article_header(article_id)
         if row is None or row[1] not in (None, "en"):
             return None  # gone, or not English: the support model reads English
         text, _lang, outlet, published = row

@@ -65,8 +65,7 @@ class Claims(Stage):
         checker.load_hashes()
         done = self.store.claim_signatures()
         todo = []
-        ids = [r[0] for r in self.store.db.execute("SELECT id FROM articles WHERE language IS NULL OR language='en' "
-                                                   "ORDER BY seq")]
+        ids = self.store.english_article_ids()
         for article_id in ids:
             candidates = checker.candidates(article_id)
             signature = checker.signature(article_id, candidates)

@@ -50,7 +50,7 @@ def export_store(store: Store, out_dir: Path, stories: Iterable[dict[str, Any]] 
     counts = {ARTICLES: write_jsonl(out_dir / ARTICLES, store.iter_articles())}
 
     def sentences() -> Iterable[dict[str, Any]]:
-        for (article_id,) in store.db.execute("SELECT id FROM articles ORDER BY seq"):
+        for article_id in store.iter_article_ids():
             yield from store.sentences_for(article_id)
 
     counts[SENTENCES] = write_jsonl(out_dir / SENTENCES, sentences())

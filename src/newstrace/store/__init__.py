@@ -389,6 +389,51 @@ class Store:
         """Every stored article's id, in stored order."""
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY seq")]
 
+    def iter_article_ids(self) -> Iterator[str]:
+        """Every stored article's id, in stored order, as a stream (for exports)."""
+        for (article_id,) in self.db.execute("SELECT id FROM articles ORDER BY seq"):
+            yield article_id
+
+    def english_article_ids(self) -> list[str]:
+        """Ids of stored articles in English (or of no detected language), in stored order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE language IS NULL OR language='en' ORDER BY seq")]
+
+    def content_hashes(self) -> dict[str, str]:
+        """Every stored article's content hash, by id."""
+        return dict(self.db.execute("SELECT id, content_hash FROM articles"))
+
+    def article_header(self, article_id: str) -> tuple[str, str | None, str | None, str | None] | None:
+        """(text, language, source, published) of a stored article, or None."""
+        return self.db.execute("SELECT text, language, source, published FROM articles WHERE id=?",
+                               (article_id,)).fetchone()
+
+    def entity_names(self, article_ids: list[str]) -> Iterator[tuple[str, str]]:
+        """(text, label) of every entity of these articles."""
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(f"SELECT text, label FROM entities WHERE article_id IN ({marks})", chunk)
+
+    def first_sentence(self, article_id: str) -> str | None:
+        """The text of an article's first sentence that is not an artefact."""
+        row = self.db.execute("SELECT text FROM sentences WHERE article_id=? AND artefact IS NULL "
+                              "ORDER BY idx LIMIT 1", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_activity(self) -> dict[str, int]:
+        """Whether each story is still active (1) or retired (0), by id."""
+        return dict(self.db.execute("SELECT id, active FROM stories"))
+
+    def iter_story_members(self) -> Iterator[tuple[str, str, float | None, int | None, str | None, str | None,
+                                                   str | None, str | None]]:
+        """(story, article, probability, arrival, title, source, published, crawled) of every
+        membership, story by story in the order stories were created, members in arrival order."""
+        yield from self.db.execute(
+            "SELECT m.story_id, m.article_id, m.probability, m.arrival, a.title, a.source, a.published, a.crawled "
+            "FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "ORDER BY CAST(substr(m.story_id, instr(m.story_id, '-') + 1) AS INTEGER), m.story_id, m.arrival")
+
     def unchecked_provenance(self) -> list[str]:
         """Ids of stored articles not yet checked for provenance, in stored order."""
         return [r[0] for r in self.db.execute(

@@ -37,17 +37,13 @@ def _day(member: dict[str, Any]) -> str | None:
 def _entities(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     counts: Counter[str] = Counter()
     shown: dict[str, Counter[tuple[str, str]]] = {}  # lower-cased name -> (spelling, label)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        marks = ",".join("?" * len(chunk))
-        for text, label in store.db.execute(
-                f"SELECT text, label FROM entities WHERE article_id IN ({marks})", chunk):
-            if label not in ENTITY_LABELS:
-                continue
-            name = " ".join(text.split())
-            key = name.lower()
-            counts[key] += 1
-            shown.setdefault(key, Counter())[(name, label)] += 1
+    for text, label in store.entity_names(ids):
+        if label not in ENTITY_LABELS:
+            continue
+        name = " ".join(text.split())
+        key = name.lower()
+        counts[key] += 1
+        shown.setdefault(key, Counter())[(name, label)] += 1
     out = []
     for key, n in counts.most_common(TOP_ENTITIES):
         spelling = shown[key]
@@ -77,9 +73,7 @@ def _representative(store: Store, members: list[dict[str, Any]]) -> dict[str, An
 
 
 def _first_sentence(store: Store, article_id: str) -> str | None:
-    row = store.db.execute("SELECT text FROM sentences WHERE article_id=? AND artefact IS NULL ORDER BY idx LIMIT 1",
-                           (article_id,)).fetchone()
-    return row[0] if row else None
+    return store.first_sentence(article_id)
 
 
 def story_record(store: Store, story_id: str, active: bool, members: list[dict[str, Any]]) -> dict[str, Any]:
@@ -108,11 +102,8 @@ def story_record(store: Store, story_id: str, active: bool, members: list[dict[s
 
 def iter_stories(store: Store) -> Iterator[dict[str, Any]]:
     """Every story with members, in the order stories were created."""
-    active = dict(store.db.execute("SELECT id, active FROM stories"))
-    cur = store.db.execute(
-        "SELECT m.story_id, m.article_id, m.probability, m.arrival, a.title, a.source, a.published, a.crawled "
-        "FROM story_members m JOIN articles a ON a.id = m.article_id "
-        "ORDER BY CAST(substr(m.story_id, instr(m.story_id, '-') + 1) AS INTEGER), m.story_id, m.arrival")
+    active = store.story_activity()
+    cur = store.iter_story_members()
     current: str | None = None
     members: list[dict[str, Any]] = []
     for sid, aid, p, arrival, title, source, published, crawled in cur:

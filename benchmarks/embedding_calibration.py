@@ -31,8 +31,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.language.embed import embed  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from paraphrase_msrp import read_pairs  # noqa: E402
+
 ECB = ROOT.parent / "shared" / "data" / "clustering" / "ecbplus.dev.jsonl"
-MSRP = ROOT.parent / "shared" / "data" / "text-reuse" / "msrp" / "msr_paraphrase_train.txt"
 BARS = {"sentence": {"PARAPHRASE": 0.65, "DETAILED": 0.55, "DENIAL_COSINE": 0.6, "QUOTED": 0.3, "OVERLAP_GATE": 0.4,
                      "CLOSE_CONTRADICTION": 0.7},
         "document": {"MIN_COSINE": 0.5}}
@@ -43,13 +45,7 @@ def _norm(v: np.ndarray) -> np.ndarray:
 
 
 def msrp() -> None:
-    rows = []
-    with open(MSRP, encoding="utf-8-sig") as fh:
-        next(fh)
-        for line in fh:
-            p = line.rstrip("\n").split("\t")
-            if len(p) >= 5:
-                rows.append((int(p[0]), p[3], p[4]))
+    rows = read_pairs()
     y = np.array([r[0] for r in rows]) == 1
     for model in ("minilm", "static"):
         a, b = embed([r[1] for r in rows], model=model), embed([r[2] for r in rows], model=model)

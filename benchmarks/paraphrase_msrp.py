@@ -23,10 +23,8 @@ from newstrace.language.embed import embed  # noqa: E402
 MSRP = ROOT.parent / "shared" / "data" / "text-reuse" / "msrp" / "msr_paraphrase_train.txt"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=2000)
-    args = ap.parse_args()
+def read_pairs() -> list[tuple[int, str, str]]:
+    """(label, sentence 1, sentence 2) of every pair of the MSRP training file, in file order."""
     rows = []
     with open(MSRP, encoding="utf-8-sig") as fh:
         next(fh)
@@ -34,7 +32,14 @@ def main() -> None:
             parts = line.rstrip("\n").split("\t")
             if len(parts) >= 5:
                 rows.append((int(parts[0]), parts[3], parts[4]))
-    rows = rows[: args.n]
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000)
+    args = ap.parse_args()
+    rows = read_pairs()[: args.n]
     a, b = embed([r[1] for r in rows]), embed([r[2] for r in rows])
     y = np.array([r[0] for r in rows]) == 1
     cos = np.sum(a * b, axis=1)

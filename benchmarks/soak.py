@@ -3,10 +3,9 @@
     python benchmarks/soak.py                  # 5,000 articles, five killed runs, then one to the end
     python benchmarks/soak.py --n 500 --seed 7 --work /tmp/soak-small
 
-The corpus is built from ../shared/data (never copied into the repository): the ECB+ news texts,
-the LLM-rewrite and compilation sets (sources with their rewrites, so there are derivations and
-families) and the distinct news bodies of the FNC-1 and ARC stance sets, to `--n` articles with
-outlets and dates, in 50 JSONL files under `--work`.
+The corpus is `--n` distinct articles built from ../shared/data by benchmarks/news_corpus.py
+(ECB+ news, the LLM-rewrite and compilation sets, so there are derivations and families, and
+the FNC-1 and ARC news bodies; never copied into the repository), in 50 JSONL files under `--work`.
 
 1. A clean run: `newstrace analyze CORPUS --out WORK/clean`, its progress lines timed (the CLI
    prints one per phase when stderr is not a terminal).
@@ -23,8 +22,6 @@ outlets and dates, in 50 JSONL files under `--work`.
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
 import json
 import os
 import random
@@ -36,72 +33,15 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-OUTLETS = [f"{a} {b}" for a in ("Northern", "Coastal", "Daily", "Evening", "Metro")
-           for b in ("Gazette", "Herald", "Post", "Courier", "Ledger")]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import news_corpus  # noqa: E402
+
 FILES = 50
 NL = b"\n"
-
-
-def _rows(path: Path) -> list[dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _title(text: str) -> str:
-    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
-    return first[:100]
-
-
-def _stable(key: str) -> int:
-    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16)
-
-
-def build_corpus(n: int, folder: Path, seed: int) -> int:
-    """Write `n` distinct articles as FILES JSONL files in `folder`; returns how many were written."""
-    start = date(2026, 1, 1)
-    items: dict[str, dict] = {}
-
-    def add(ident: str, text: str, day: int, title: str | None = None) -> None:
-        text = text.strip()
-        if ident in items or len(text) < 300:
-            return
-        items[ident] = {"id": ident, "title": title or _title(text), "text": text,
-                        "source": OUTLETS[_stable(ident) % len(OUTLETS)],
-                        "published": (start + timedelta(days=day)).isoformat(),
-                        "url": f"https://news.example/{ident}"}
-
-    for r in _rows(SHARED / "clustering" / "ecbplus.dev.jsonl"):
-        add(f"ecb-{r['doc_id']}", r["text"], int(r.get("topic") or 0) % 60, r.get("lead"))
-    for name in ("llm-rewrites.dev.jsonl", "compilations.dev.jsonl"):
-        for r in _rows(SHARED / "text-reuse" / name):
-            ref = r.get("source_id") or r["id"]
-            day = _stable(ref) % 60 + (0 if r.get("kind") == "source" else 1)  # a rewrite comes later
-            add(r["id"], r["text"], day)
-    seen: set[str] = set()
-    for name in ("fnc1.train", "fnc1.test", "arc_stance.train", "arc_stance.test"):
-        for r in _rows(SHARED / "nli" / f"{name}.jsonl.gz"):
-            body = r["premise"]
-            key = hashlib.sha1(body.encode()).hexdigest()[:12]
-            if key not in seen:
-                seen.add(key)
-                add(f"body-{key}", body, _stable(key) % 60)
-    chosen = list(items.values())
-    rng = random.Random(seed)
-    rng.shuffle(chosen)
-    chosen = chosen[:n]
-    folder.mkdir(parents=True, exist_ok=True)
-    for k in range(FILES):
-        part = chosen[k::FILES]
-        with open(folder / f"part-{k:02d}.jsonl", "w", encoding="utf-8") as fh:
-            for item in part:
-                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-    return len(chosen)
 
 
 class Run:
@@ -273,8 +213,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/newstrace-soak"), help="working folder (emptied)")
     ap.add_argument("--keep-clean", action="store_true", help="reuse WORK/clean when it is there")
     args = ap.parse_args()
-    if not SHARED.exists():
-        raise SystemExit(f"needs the development data at {SHARED}")
+    if not news_corpus.available():
+        raise SystemExit(f"needs the development data at {news_corpus.SHARED}")
     corpus, clean, soak = args.work / "corpus", args.work / "clean", args.work / "soak"
     if soak.exists():
         shutil.rmtree(soak)
@@ -284,7 +224,9 @@ def main() -> None:
                 shutil.rmtree(folder)
     args.work.mkdir(parents=True, exist_ok=True)
     if not corpus.exists():
-        n = build_corpus(args.n, corpus, args.seed)
+        articles = news_corpus.build(args.n, args.seed)
+        news_corpus.write(articles, corpus, files=FILES)
+        n = len(articles)
         print(f"corpus: {n} articles in {FILES} JSONL files under {corpus}", flush=True)
 
     timings_file = args.work / "clean-phases.json"

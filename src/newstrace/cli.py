@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -140,8 +141,6 @@ class _ProgressLog:
     """Progress as plain lines for a log: each new phase at once, then at most one line per `every` s."""
 
     def __init__(self, emit, every: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-        import time
-
         self.clock = time.monotonic
         self.emit = emit
         self.every = every

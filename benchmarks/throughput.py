@@ -128,7 +128,7 @@ def main() -> None:
             wall, peak, out = measure(cmd)
             summary = json.loads(out)
             key = f"analyze{'_with_report' if report else ''}_{n}"
-            stages = {st["name"]: round(st["seconds"], 1) for st in summary["summary"]["stages"]}
+            stages = {st["stage"]: round(st["seconds"], 1) for st in summary["summary"]["stages"]}
             results[key] = {"articles_per_s": n / wall, "wall_s": wall, "peak_rss_mb": peak / 2**20,
                             "pipeline_s": summary["summary"]["seconds"]}
             print(f"{key}: {n / wall:.1f} articles/s over the whole command ({wall:.1f} s; "

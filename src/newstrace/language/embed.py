@@ -321,6 +321,37 @@ def embed(texts: Sequence[str], threads: int | None = None, batch_size: int = BA
     return np.asarray(vecs, dtype=np.float32)
 
 
+# The lead an article's story vector is made of: its headline and first sentences, up to
+# about this many characters (fitted with the story model, benchmarks/stories_ecb.py).
+LEAD_CHARS = 600
+
+
+def lead_of(title: str | None, title_vector: np.ndarray | None, sentences: Sequence[str],
+            vectors: Sequence[np.ndarray], max_chars: int = LEAD_CHARS) -> np.ndarray | None:
+    """The headline and lead as one unit vector: the mean of the headline's vector and those of
+    the first `sentences`, up to about `max_chars` characters with the headline's. None when
+    there is nothing to average."""
+    rows = [title_vector] if title_vector is not None else []
+    size = len(title or "")
+    for text, v in zip(sentences, vectors):
+        if size >= max_chars:
+            break
+        rows.append(v)
+        size += len(text) + 1
+    if not rows:
+        return None
+    m = np.mean(rows, axis=0)
+    return (m / (float(np.linalg.norm(m)) or 1.0)).astype(np.float32)
+
+
+def embed_title_and_sentences(title: str | None, sentences: Sequence[str], threads: int | None = None
+                              ) -> tuple[np.ndarray | None, np.ndarray]:
+    """The headline's vector (None without a headline) and one row per sentence, in one call."""
+    head = [title.strip()] if title and title.strip() else []
+    vectors = embed(head + list(sentences), threads=threads)
+    return (vectors[0] if head else None), vectors[len(head):]
+
+
 def embed_sentences(articles: Sequence[Any]) -> None:
     """Embed, in one call, the title and the sentences (artefacts left out) of each article
     that has none yet: sets `title_vector` (None without a title) and `sentence_vectors`

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from newstrace.language.dates import parse_reference
+from newstrace.language.embed import LEAD_CHARS, lead_of
 from newstrace.language.words import stop_words
 from newstrace.records import Article
 
@@ -50,9 +51,6 @@ MAX_CANDIDATES = 24
 # Default ageing of the active set (arrivals / days without a new member).
 MAX_IDLE = 5000
 MAX_IDLE_DAYS = 14.0
-# Characters of an article's headline and lead whose embeddings make its lead vector (at least;
-# whole sentences).
-LEAD_CHARS = 600
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _ENT_CLEAN = re.compile(r"^(?:the|a|an)\s+|['’]s$", re.IGNORECASE)
@@ -83,21 +81,11 @@ def _entity_keys(text: str, label: str) -> list[str]:
 
 
 def lead_vector(article: Article, max_chars: int = LEAD_CHARS) -> np.ndarray | None:
-    """The article's headline and lead (first sentences, about `max_chars` characters) as one
-    unit vector: the mean of their sentence embeddings (`embed_sentences`, which provenance
-    reads too, so nothing is embedded twice). None when the article has no text embedded."""
-    rows = [article.title_vector] if article.title_vector is not None else []
-    size = len(article.title or "")
+    """The article's headline and lead as one unit vector (`embed.lead_of` over the vectors the
+    unit computed, `title_vector` and `sentence_vectors`). None when nothing was embedded."""
     vectors = article.sentence_vectors if article.sentence_vectors is not None else []
-    for s, v in zip((s for s in article.sentences if s.artefact is None), vectors):
-        if size >= max_chars:
-            break
-        rows.append(v)
-        size += len(s.text) + 1
-    if not rows:
-        return None
-    m = np.mean(rows, axis=0)
-    return (m / (float(np.linalg.norm(m)) or 1.0)).astype(np.float32)
+    texts = [s.text for s in article.sentences if s.artefact is None]
+    return lead_of(article.title, article.title_vector, texts, vectors, max_chars)
 
 
 def _date_keys(value: str) -> list[str]:

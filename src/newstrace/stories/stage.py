@@ -1,8 +1,9 @@
 """The `Stories` stage: each saved article joins a story, as the stream flows.
 
-Runs after `Save`. Articles are taken in small batches so their sentences are embedded in one
-call (kept on the article for provenance; the lead vector is the mean of the title's and the
-first sentences'), then placed one by one by the `StoryClusterer`; each membership is written to the
+Runs after `Save`. Articles come with their lead vectors made by the per-article unit (the mean
+of the headline's and the first sentences' embeddings); those that have none (loaded from the
+store) are embedded here in small batches. They are then placed one by one by the
+`StoryClusterer`; each membership is written to the
 store as it is decided. The clusterer's state (live stories, document frequencies) is saved
 in the store when the stage closes, with the memberships it covers marked in the same
 transaction, so a later run picks up exactly where this one stopped and extends the same
@@ -84,13 +85,17 @@ class Stories(Stage):
             yield from self._place(batch, stats)
 
     def _vectors(self, batch: list[Article]) -> None:
-        """Lead vectors of the articles to place, reusing a stored one (an article placed again
-        after an interrupted run); a changed article has none (`put_article` drops it with the
-        old text). Sentences are embedded here, once, for stories and provenance alike."""
+        """Lead vectors of the articles to place: the unit's, else a stored one (an article placed
+        again after an interrupted run), else made here from sentences embedded here (an article
+        loaded from the store, or analysed without embeddings); a changed article has no stored
+        vector (`put_article` drops it with the old text). Provenance reads the same sentence vectors."""
         if not self.embeddings:
             return
-        todo = []
+        todo, new = [], []
         for a in batch:
+            if a.embedding is not None:  # made by the unit
+                new.append(a)
+                continue
             stored = self.store.get_vector(a.id)
             if stored is not None:
                 a.embedding = np.frombuffer(stored, dtype=np.float32)
@@ -99,6 +104,7 @@ class Stories(Stage):
         embed_sentences(todo)
         for a in todo:
             a.embedding = lead_vector(a)
+        for a in new + todo:
             if a.embedding is not None:
                 self.store.put_vector(a.id, a.embedding.tobytes())
 

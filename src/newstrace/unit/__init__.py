@@ -14,12 +14,16 @@ from typing import Any
 
 from newstrace.attribution.records import chunks, found_in, records_for
 from newstrace.events.records import records_for as event_records
+from newstrace.language.embed import embed_title_and_sentences, lead_of
 from newstrace.language.langid import detect_language
 from newstrace.language.nlp import load_blank, load_nlp, load_parser, sentences_of
 from newstrace.normalize.text import OffsetMap
 from newstrace.records import Sentence
 
 log = logging.getLogger(__name__)
+
+# Threads per embedding call in the unit: one, since the unit runs in one worker per core.
+EMBED_THREADS = 1
 
 
 @dataclass(slots=True)
@@ -33,6 +37,8 @@ class Payload:
     published: str | None
     artefacts: list[tuple[str, int, int]]
     outlet: str | None = None  # the publishing outlet (Article.source), for second-hand sourcing
+    title: str | None = None
+    duplicate: bool = False  # an exact duplicate of a stored article: reads its original's vectors
 
 
 @dataclass(slots=True)
@@ -44,16 +50,24 @@ class Analysis:
     english: bool = True
     attributions: list[dict[str, Any]] | None = None  # attributions.jsonl records, when asked
     events: list[dict[str, Any]] | None = None  # events.jsonl records, when asked
+    # sentence embeddings, when asked: the headline's, one row per non-artefact sentence (in
+    # order), and the lead vector stories compare (`embed.lead_of`)
+    title_vector: Any = None
+    sentence_vectors: Any = None
+    lead_vector: Any = None
 
 
 def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False,
-                  events: bool = False, actors: str | None = None) -> list[Analysis]:
+                  events: bool = False, actors: str | None = None, embeddings: bool = False) -> list[Analysis]:
     """Analyse a batch of articles; a failure in one article does not fail the others.
 
     With `attributions`, English articles are also parsed (`load_parser`) and their
     attributions extracted and resolved (`newstrace.attribution`); a failure there loses the
     article's attributions only, noted in the result. With `events`, the same parse is also
     coded into CAMEO events (`newstrace.events`, with the user's actor file `actors` if given).
+    With `embeddings`, the headline and the non-artefact sentences of every article that is not
+    an exact duplicate are embedded (`language.embed`, one thread: the workers are the
+    parallelism) and its lead vector made; a failure there leaves the vectors to the corpus passes.
     """
     nlp = load_nlp(parse)
     out: list[Analysis | None] = [None] * len(payloads)
@@ -87,7 +101,21 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
                 out[i].sentences = sentences_of(p, load_blank()(p.norm_text))
             except Exception as exc:  # noqa: BLE001
                 out[i].error = f"sentence splitting failed: {type(exc).__name__}: {exc}"
+    if embeddings:
+        for p, r in zip(payloads, out):
+            if r is not None and r.error is None and not p.duplicate:
+                _embed(p, r)
     return [a for a in out if a is not None]
+
+
+def _embed(p: Payload, r: Analysis) -> None:
+    texts = [s.text for s in r.sentences if s.artefact is None]
+    try:
+        r.title_vector, r.sentence_vectors = embed_title_and_sentences(p.title, texts, threads=EMBED_THREADS)
+    except Exception as exc:  # noqa: BLE001 - the corpus passes embed what has no vectors
+        log.warning("embedding %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
+        return
+    r.lead_vector = lead_of(p.title, r.title_vector, texts, r.sentence_vectors)
 
 
 def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[Any], events: bool = False,

@@ -16,7 +16,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from newstrace.language.nlp import load_nlp, load_parser
-from newstrace.unit import Analysis, Payload, analyze_batch
+from newstrace.language.embed import backend as embed_backend, sentence_model
+from newstrace.unit import EMBED_THREADS, Analysis, Payload, analyze_batch
 from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article, Skipped
@@ -35,25 +36,30 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _init_worker(parent: int, parse: bool, attributions: bool = False) -> None:
+def _init_worker(parent: int, parse: bool, attributions: bool = False, embeddings: bool = False) -> None:
     die_with_parent(parent)
     load_nlp(parse)
     if attributions:
         load_parser()
+    if embeddings:
+        embed_backend(EMBED_THREADS)
 
 
 def _payload(article: Article) -> Payload:
     norm = article.norm if article.norm is not None else normalize_text(article.text)
     return Payload(article.id, article.text, norm.text, norm.map.segments, article.published,
-                   [(a.kind, a.start, a.end) for a in article.artefacts], article.source)
+                   [(a.kind, a.start, a.end) for a in article.artefacts], article.source, article.title,
+                   bool(article.duplicate_of))
 
 
 class Analyze(Stage):
     name = "analyze"
 
     def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False,
-                 attributions: bool = False, events: bool = False, actors: str | None = None) -> None:
+                 attributions: bool = False, events: bool = False, actors: str | None = None,
+                 embeddings: bool = False) -> None:
         self.jobs = jobs or default_jobs()
+        self.embeddings = embeddings  # sentence and lead vectors (read by stories, provenance, claims)
         self.parse = parse
         self.attributions = attributions
         self.events = events  # code events from the same parse (newstrace.events)
@@ -89,6 +95,9 @@ class Analyze(Stage):
             if res.events is not None:
                 article.events = res.events
                 stats.notes["events"] += len(res.events)
+            if res.sentence_vectors is not None:
+                article.title_vector, article.sentence_vectors = res.title_vector, res.sentence_vectors
+                article.embedding = res.lead_vector
             article.norm = None  # free the analysis view; nothing downstream needs it
             stats.kept += 1
             yield article
@@ -101,7 +110,7 @@ class Analyze(Stage):
     def _parallel(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         ctx = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(os.getpid(), self.parse, self.attributions or self.events))
+                                         initargs=self._init_args())
         pending: deque[tuple[list[Article], Future[list[Analysis]]]] = deque()
         limit = self.jobs * IN_FLIGHT_PER_WORKER
         todo = batches(articles, self.batch_size)
@@ -134,16 +143,21 @@ class Analyze(Stage):
     def _submit(self, batch: list[Article]) -> Future[list[Analysis]]:
         assert self._pool is not None
         return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse, self.attributions,
-                                 self.events, self.actors)
+                                 self.events, self.actors, self.embeddings)
 
     def _analyze(self, payloads: list[Payload]) -> list[Analysis]:
-        return analyze_batch(payloads, self.parse, self.attributions, self.events, self.actors)
+        return analyze_batch(payloads, self.parse, self.attributions, self.events, self.actors, self.embeddings)
+
+    def _init_args(self) -> tuple[int, bool, bool, bool]:
+        # the static model is numpy only, loaded on first use; MiniLM's session is loaded up front
+        return (os.getpid(), self.parse, self.attributions or self.events,
+                self.embeddings and sentence_model() == "minilm")
 
     def _restart_pool(self, ctx) -> None:  # type: ignore[no-untyped-def]
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                         initargs=(os.getpid(), self.parse, self.attributions or self.events))
+                                         initargs=self._init_args())
 
     def close(self) -> None:
         if self._pool is not None:

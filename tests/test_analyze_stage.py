@@ -1,5 +1,7 @@
 """The analysis stage: parallel workers give the same results as in-process, in input order."""
 
+import numpy as np
+
 from newstrace.unit.stage import INLINE_MAX, Analyze
 from newstrace.normalize.stages import Normalize
 from newstrace.pipeline import Pipeline, RunContext
@@ -12,21 +14,31 @@ def _articles(n: int) -> list[Article]:
             for i in range(n)]
 
 
-def _run(jobs: int, n: int) -> list[Article]:
+def _run(jobs: int, n: int, embeddings: bool = False) -> list[Article]:
     done: list[Article] = []
     ctx = RunContext(on_article_done=done.append)
-    summary = Pipeline([Normalize(), Analyze(jobs=jobs)]).run(_articles(n), ctx)
+    stage = Analyze(jobs=jobs, embeddings=embeddings)
+    summary = Pipeline([Normalize(), stage]).run(_articles(n), ctx)
     assert summary.articles_out == n
+    assert stage._pool is None  # the workers are gone once the stream has ended
     return done
 
 
 def test_parallel_matches_inline_and_keeps_order():
     n = INLINE_MAX + 9  # enough to start the worker pool
-    parallel = _run(2, n)
-    inline = _run(1, n)
+    parallel = _run(2, n, embeddings=True)
+    inline = _run(1, n, embeddings=True)
     assert [a.id for a in parallel] == [f"a{i}" for i in range(n)]
     for p, q in zip(parallel, inline):
         assert [s.to_json() for s in p.sentences] == [s.to_json() for s in q.sentences]
+        # the unit's vectors: same in a worker as in this process, one row per sentence
+        assert p.sentence_vectors.shape == (len(p.sentences), 384)
+        assert np.array_equal(p.sentence_vectors, q.sentence_vectors)
+        assert np.array_equal(p.embedding, q.embedding)
+        assert abs(float(np.linalg.norm(p.embedding)) - 1) < 1e-5
+    # the lead vector (no headline given here) is the mean of the first sentences' vectors
+    lead = parallel[0].sentence_vectors.mean(axis=0)
+    assert np.allclose(parallel[0].embedding, lead / np.linalg.norm(lead), atol=1e-6)
     first = parallel[0]
     assert len(first.sentences) == 2  # the headline line is its own sentence
     labels = {e.label for s in first.sentences for e in s.entities}
@@ -44,3 +56,12 @@ def test_non_english_article_kept_with_sentences_but_no_entities():
     assert a.language == "fr"
     assert len(a.sentences) == 3
     assert all(not s.entities for s in a.sentences)
+
+
+def test_exact_duplicates_are_not_embedded():
+    a, b = _articles(2)
+    b.duplicate_of = "x"
+    done: list[Article] = []
+    Pipeline([Normalize(), Analyze(jobs=1, embeddings=True)]).run([a, b], RunContext(on_article_done=done.append))
+    assert done[0].sentence_vectors is not None and done[0].embedding is not None
+    assert done[1].sentence_vectors is None and done[1].embedding is None

@@ -193,3 +193,23 @@ def test_only_the_store_speaks_sql():
                 if any(m.split(".")[0] in ("sqlite3", "duckdb") for m in mods):
                     wrong.append(f"{name}: imports {mods}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_spacy_loads_without_pytorch():
+    """thinc imports PyTorch when it is installed (about 180 MB a process); newstrace hides it
+    from thinc, so no process that runs spaCy holds it, and PyTorch stays importable after."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from newstrace.language.nlp import load_nlp\n"
+            "from newstrace.language.words import stop_words\n"
+            "doc = load_nlp(True)('Rebels met officials in Accra.')\n"
+            "stop_words()\n"
+            "assert len(doc.ents) >= 1\n"
+            "print('torch' in sys.modules)\n"
+            "import importlib.util\n"
+            "print(importlib.util.find_spec('torch') is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "False"
+    assert out[1] == "True"

@@ -139,6 +139,7 @@ class Analyze(Stage):
                         results.append(Analysis(a.id, None, [], f"language analysis failed: {exc}"))
                 pending = deque((b, self._submit(b)) for b, _ in pending)
             yield from self._apply(batch, results, stats, run)
+        self.close()  # the workers' memory is given back before the corpus passes run
 
     def _submit(self, batch: list[Article]) -> Future[list[Analysis]]:
         assert self._pool is not None

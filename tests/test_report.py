@@ -162,7 +162,7 @@ def sample_run() -> tuple[dict, list[dict], dict[str, list[dict]]]:
     return run, articles, sentences
 
 
-def build(tmp_path: Path, detail_limit: int = 2000, articles=None) -> tuple[str, dict]:
+def build(tmp_path: Path, detail_limit: int = 2000, articles=None, **options) -> tuple[str, dict]:
     run, arts, sents = sample_run()
     out = tmp_path / "report.html"
     calls: list[str] = []
@@ -173,7 +173,7 @@ def build(tmp_path: Path, detail_limit: int = 2000, articles=None) -> tuple[str,
 
     source = arts if articles is None else articles
     write_report(out, run=run, articles=(a for a in source), sentences_for=sentences_for,
-                 detail_limit=detail_limit)
+                 detail_limit=detail_limit, **options)
     return out.read_text(encoding="utf-8"), {"calls": calls, "articles": arts, "sentences": sents}
 
 
@@ -347,6 +347,18 @@ def test_detail_limit(tmp_path):
     assert "first 2 of 4 articles" in page and "other 2 are left out" in page and "articles.jsonl" in page
     # still indexed (without a link), still counted
     assert 'id="row-article-wire-104"' in page and "not detailed" in page
+
+
+def test_sections_stop_when_the_page_is_full(tmp_path):
+    """Past `detail_chars` of sections the articles are indexed only, and the page says why."""
+    full, _ = build(tmp_path)
+    assert full.count('<article class="article') == 4 and "quick to open" not in full
+    page, data = build(tmp_path, detail_chars=1)
+    # the section being written when the budget ran out and the one already prepared after it
+    assert page.count('<article class="article') == 2
+    assert "first 2 of 4 articles" in page and "quick to open" in page
+    assert 'id="row-article-wire-104"' in page and "not detailed" in page
+    assert data["calls"].count("wire-104") == 1  # still read once, for the index
 
 
 def test_streams_articles_once_and_handles_empty_runs(tmp_path):

@@ -213,3 +213,14 @@ def test_spacy_loads_without_pytorch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "False"
     assert out[1] == "True"
+
+
+def test_the_vector_index_and_onnx_runtime_load_in_either_order():
+    """usearch's native module loaded before ONNX Runtime's crashed the process (a segfault once
+    PyTorch no longer came first): every module that imports usearch loads ONNX Runtime first."""
+    import subprocess
+    import sys
+
+    code = "import newstrace.provenance.stage\nimport onnxruntime\nprint('ok')\n"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", (run.returncode, run.stderr[-500:])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ ANALYSIS_VERSION = "1"
 # What per-article analysis runs and reads. A change to any of it (not to a comment or a
 # docstring) analyses the stored articles again on the next run; attribution code and data
 # count when attributions or events are on, event code and data when events are.
-ANALYSIS_CODE = {"always": ("normalize", "language"), "attributions": ("attribution",), "events": ("events",)}
+ANALYSIS_CODE = {"always": ("normalize", "language", "unit"), "attributions": ("attribution",), "events": ("events",)}
 ANALYSIS_DATA = {"always": ("artefacts.toml",),
                  "attributions": ("attribution_cues.toml", "sources.toml", "places.toml"),
                  "events": ("cameo_verbs.toml", "cameo_codes.toml", "actors.toml", "places.toml")}
@@ -224,12 +224,18 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
     store.commit()
     progress = on_progress or (lambda *a: None)
     progress("writing exports", 0, 0)
-    stories = list(iter_stories(store))
-    derivations = list(iter_derivations(store))
-    files = export_store(store, out, stories, derivations)
+    derived = 0
+
+    def derivations() -> Iterator[dict[str, Any]]:  # streamed from the store, derived pairs counted
+        nonlocal derived
+        for r in iter_derivations(store):
+            derived += bool(r["derived"])
+            yield r
+
+    files = export_store(store, out, iter_stories(store), derivations())
     totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "attributions",
                                           "claims", "events", "stories")}
-    totals["derivations"] = sum(1 for r in derivations if r["derived"])
+    totals["derivations"] = derived
     totals["skipped"] = summary.skip_count
     status = "skipped" if summary.skip_count else "ok"
     read_stats = summary.stages[0]
@@ -248,7 +254,8 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
 
         write_report(out / REPORT, run=run_info, articles=store.iter_articles(),
                      sentences_for=store.sentences_for, detail_limit=opts.detail_limit,
-                     stories=stories, derivations=derivations, families=list(iter_families(store)),
+                     stories=iter_stories(store), derivations=iter_derivations(store),
+                     families=list(iter_families(store)),
                      attributions_for=store.attributions_for if opts.attributions else None,
                      claims_for=store.claims_for if opts.claims else None,
                      events=list(store.iter_events()) if opts.events else None)

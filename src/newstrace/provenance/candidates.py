@@ -22,7 +22,12 @@ from collections.abc import Iterable
 
 import numpy as np
 import rensa
-from usearch.index import Index
+
+try:  # ONNX Runtime (the embeddings) crashes the process when its library is loaded after usearch's
+    import onnxruntime  # noqa: F401  (usearch 2.26, onnxruntime 1.32): load it first
+except ImportError:  # pragma: no cover - embeddings then fall back to PyTorch
+    pass
+from usearch.index import Index  # noqa: E402
 
 from newstrace.language.embed import dim, per_model
 

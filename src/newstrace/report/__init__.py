@@ -39,6 +39,7 @@ No section is reserved for a later analysis any more (`RESERVED_SECTIONS` is emp
 
 from __future__ import annotations
 
+import heapq
 import os
 import tempfile
 from collections import Counter
@@ -61,7 +62,11 @@ from newstrace.report.provenance import article_view as provenance_view
 __all__ = ["write_report", "INDEX_LIMIT", "STORY_LIMIT", "RESERVED_SECTIONS"]
 
 # The index lists at most this many articles (all of them are counted in the overview).
-INDEX_LIMIT = 10_000
+INDEX_LIMIT = 3_000
+# Characters of article sections the page holds at most: past them, the articles that follow
+# are listed in the index without a section. A section with its claims and attributions is
+# 20-250 KB; a page of 75 MB took 15 s to open in Chromium (benchmarks/report_open.py).
+DETAIL_CHARS = 4_000_000
 # Affected articles listed under each artefact kind in the overview.
 ARTEFACT_SAMPLE = 40
 # Problem skips shown before the rest are folded away.
@@ -70,7 +75,7 @@ SKIPS_SHOWN = 50
 # content-visibility), which keeps long reports responsive.
 LONG_REPORT = 150
 # The stories table (and the story sections) list at most this many stories, largest first.
-STORY_LIMIT = 500
+STORY_LIMIT = 200
 # Top entities of a story shown in the stories table (its section shows all it has).
 STORY_ENTITIES = 3
 # Outlets of a story named in the stories table before the rest are counted.
@@ -107,6 +112,7 @@ def _env() -> Environment:
 
 def write_report(path: Path, *, run: dict, articles: Iterable[dict],
                  sentences_for: Callable[[str], list[dict]], detail_limit: int = 2000,
+                 detail_chars: int = DETAIL_CHARS,
                  stories: list[dict] | None = None, derivations: list[dict] | None = None,
                  attributions_for: Callable[[str], list[dict]] | None = None,
                  claims_for: Callable[[str], list[dict]] | None = None,
@@ -116,7 +122,8 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     `run` describes the run (tool, version, generated, inputs, out_dir, totals, summary);
     `articles` is streamed once; `sentences_for(article_id)` gives an article's sentences
     (with their entities and numbers). Only the first `detail_limit` articles get a full
-    section; the rest are counted, and indexed up to `INDEX_LIMIT`. `stories` are story
+    section, and only while the sections written hold fewer than `detail_chars` characters (so
+    the page opens quickly); the rest are counted, and indexed up to `INDEX_LIMIT`. `stories` are story
     records (as in stories.jsonl); the largest `STORY_LIMIT` are listed, each with a section.
     `derivations` are derivation records (as in derivations.jsonl); given (even empty), the
     page has a provenance section; None (not analysed) leaves it out. `families` (as in
@@ -145,10 +152,14 @@ def write_report(path: Path, *, run: dict, articles: Iterable[dict],
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", dir=str(path.parent)) as spool:
             prev: dict | None = None
+            written = 0
             for view, nxt in _with_next(tally.views(articles, sentences_for, attributions_for, claims_for)):
                 for chunk in section.generate(a=view, prev=prev, next=nxt):
                     spool.write(chunk)
+                    written += len(chunk)
                 prev = view
+                if written >= detail_chars:
+                    tally.stop_details()
             spool.flush()
             spool.seek(0)
             context = tally.context(run)
@@ -195,6 +206,7 @@ class _Tally:
         self.events = events if events is not None else Events(None)
         self.count = 0
         self.detailed = 0
+        self.page_full = False  # sections stopped at the page's size budget (DETAIL_CHARS)
         self.sentences = 0
         self.entities = 0
         self.languages: Counter[str] = Counter()
@@ -342,6 +354,12 @@ class _Tally:
             "prov": provenance_view(a),
         }
 
+    def stop_details(self) -> None:
+        """No more sections: the articles still to come are indexed only (the page is full)."""
+        if self.detail_limit > self.count:
+            self.detail_limit = self.count
+            self.page_full = True
+
     def _section_of(self, article_id: str) -> tuple[str | None, bool]:
         """Where an article's section is, as far as known while the stream passes: (href,
         pending). Pending: not seen yet but it may still get a section (the page's script
@@ -395,6 +413,7 @@ class _Tally:
             "indexed": len(self.rows),
             "index_limit": INDEX_LIMIT,
             "detail_limit": self.detail_limit,
+            "page_full": self.page_full,
             "languages": self.languages.most_common(),
             "sources": self.sources.most_common(),
             "non_english": self.non_english,
@@ -431,12 +450,19 @@ class _Stories:
     """
 
     def __init__(self, stories: Iterable[dict] | None) -> None:
-        given = [s for s in (stories or ()) if isinstance(s, dict)]
-        self.total = len(given)
-        self.has_derived = any(s.get("derived_articles") is not None for s in given)
-        self.has_unsupported = any(s.get("unsupported_claims") is not None for s in given)
-        given.sort(key=_story_order, reverse=True)  # stable: ties keep their given order
-        self.listed = [_story_view(s) for s in given[:STORY_LIMIT]]
+        self.total = 0
+        self.has_derived = self.has_unsupported = False
+
+        def given() -> Iterator[dict]:  # the stream, counted as it passes
+            for s in stories or ():
+                if isinstance(s, dict):
+                    self.total += 1
+                    self.has_derived = self.has_derived or s.get("derived_articles") is not None
+                    self.has_unsupported = self.has_unsupported or s.get("unsupported_claims") is not None
+                    yield s
+
+        # as sorted(reverse=True)[:STORY_LIMIT] (ties keep their given order), holding STORY_LIMIT
+        self.listed = [_story_view(s) for s in heapq.nlargest(STORY_LIMIT, given(), key=_story_order)]
         self.labels: set[str] = {e["label"] for v in self.listed for e in v["entities"]}
         self._of: dict[str, list[dict]] = {}
         for v in self.listed:

@@ -224,3 +224,14 @@ def test_the_vector_index_and_onnx_runtime_load_in_either_order():
     code = "import newstrace.provenance.stage\nimport onnxruntime\nprint('ok')\n"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.strip() == "ok", (run.returncode, run.stderr[-500:])
+
+
+def test_each_corpus_pass_has_its_own_store_module():
+    from newstrace.store import Store
+
+    assert Store.put_membership.__module__ == "newstrace.store.stories"
+    assert Store.unclustered.__module__ == "newstrace.store.stories"
+    assert Store.put_derivation.__module__ == "newstrace.store.provenance"
+    assert Store.put_family_decisions.__module__ == "newstrace.store.provenance"
+    assert Store.put_claims.__module__ == "newstrace.store.claims"
+    assert Store.put_article.__module__ == "newstrace.store"

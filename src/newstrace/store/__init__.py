@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newstrace.store.claims import ClaimsTables
+from newstrace.store.provenance import ProvenanceTables
+from newstrace.store.stories import StoriesTables
 from newstrace.records import SCHEMA_VERSION, Artefact, Article, Entity, Sentence, Skipped, safe_path
 
 DB_NAME = "newstrace.db"
@@ -89,8 +92,6 @@ CREATE TABLE IF NOT EXISTS families (id TEXT PRIMARY KEY, record TEXT NOT NULL);
 """
 # Columns added after a table was first created (older stores get them on opening).
 _ADDED_COLUMNS = {"derivations": [("extra", "TEXT")]}
-# Tables of the family pass's decisions, rewritten whole by each pass.
-_DECISION_TABLES = ("provenance_links", "provenance_articles", "families")
 
 
 class StoreError(RuntimeError):
@@ -140,7 +141,7 @@ class OutputLock:
         self.release()
 
 
-class Store:
+class Store(StoriesTables, ProvenanceTables, ClaimsTables):
     """Articles, sentences, entities, numbers and run metadata in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
@@ -304,42 +305,6 @@ class Store:
         """Count one unit of work written by a stage; commit when enough has piled up."""
         self._maybe_commit()
 
-    def put_vector(self, article_id: str, vector: bytes) -> None:
-        self._begin()
-        self.db.execute("INSERT OR REPLACE INTO article_vectors(article_id, vector) VALUES (?, ?)",
-                        (article_id, vector))
-
-    def get_vector(self, article_id: str) -> bytes | None:
-        row = self.db.execute("SELECT vector FROM article_vectors WHERE article_id=?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def put_membership(self, article_id: str, story_id: str, probability: float, arrival: int,
-                       new_story: bool) -> None:
-        """Record that an article joined a story (in the clusterer's arrival order)."""
-        self._begin()
-        if new_story:
-            self.db.execute("INSERT OR REPLACE INTO stories(id, active, run_id) VALUES (?, 1, ?)",
-                            (story_id, self.run_id))
-        self.db.execute("INSERT OR REPLACE INTO story_members(article_id, story_id, probability, arrival, "
-                        "in_state) VALUES (?, ?, ?, ?, 0)", (article_id, story_id, probability, arrival))
-        self._maybe_commit()
-
-    def story_of(self, article_id: str) -> str | None:
-        row = self.db.execute("SELECT story_id FROM story_members WHERE article_id=?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def retire_stories(self, story_ids: list[str]) -> None:
-        if story_ids:
-            self._begin()
-            self.db.executemany("UPDATE stories SET active=0 WHERE id=?", [(i,) for i in story_ids])
-
-    def save_state(self, name: str, value: bytes) -> None:
-        """Store a stage's state with the memberships it covers, in one transaction."""
-        self._begin()
-        self.db.execute("INSERT OR REPLACE INTO state(name, value) VALUES (?, ?)", (name, value))
-        self.db.execute("UPDATE story_members SET in_state=1 WHERE in_state=0")
-        self.commit()
-
     def put_state(self, name: str, value: bytes) -> None:
         """Store a stage's state blob (and commit everything written before it)."""
         self._begin()
@@ -349,41 +314,6 @@ class Store:
     def load_state(self, name: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM state WHERE name=?", (name,)).fetchone()
         return row[0] if row else None
-
-    def unclustered(self) -> list[str]:
-        """Ids of stored articles that the saved clusterer state does not cover, in stored
-        order (an earlier run stopped before saving it); their loose memberships are dropped."""
-        self._begin()
-        self.db.execute("DELETE FROM story_members WHERE in_state=0")
-        self.db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members)")
-        ids = [r[0] for r in self.db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id=a.id "
-            "WHERE m.article_id IS NULL ORDER BY a.seq")]
-        self.commit()
-        return ids
-
-    # -- provenance ---------------------------------------------------------------------
-    def put_provenance_doc(self, article_id: str, minhash: bytes | None, vector: bytes | None,
-                           sentence_vectors: bytes | None) -> int:
-        """Record that an article was checked for provenance; returns its index key."""
-        self._begin()
-        cur = self.db.execute("INSERT OR REPLACE INTO provenance_docs(article_id, minhash, vector, sentence_vectors) "
-                              "VALUES (?, ?, ?, ?)", (article_id, minhash, vector, sentence_vectors))
-        return int(cur.lastrowid)
-
-    def provenance_article(self, key: int) -> str | None:
-        """The article an index key stands for (None: it changed since it was indexed)."""
-        row = self.db.execute("SELECT article_id FROM provenance_docs WHERE key=?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def sentence_vectors(self, article_id: str) -> bytes | None:
-        row = self.db.execute("SELECT sentence_vectors FROM provenance_docs WHERE article_id=?",
-                              (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def provenance_index_rows(self, after_key: int) -> Iterator[tuple[int, bytes | None, bytes | None]]:
-        yield from self.db.execute("SELECT key, minhash, vector FROM provenance_docs WHERE key>? "
-                                   "AND (minhash IS NOT NULL OR vector IS NOT NULL) ORDER BY key", (after_key,))
 
     def all_article_ids(self) -> list[str]:
         """Every stored article's id, in stored order."""
@@ -421,137 +351,6 @@ class Store:
                               "ORDER BY idx LIMIT 1", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def story_activity(self) -> dict[str, int]:
-        """Whether each story is still active (1) or retired (0), by id."""
-        return dict(self.db.execute("SELECT id, active FROM stories"))
-
-    def iter_story_members(self) -> Iterator[tuple[str, str, float | None, int | None, str | None, str | None,
-                                                   str | None, str | None]]:
-        """(story, article, probability, arrival, title, source, published, crawled) of every
-        membership, story by story in the order stories were created, members in arrival order."""
-        yield from self.db.execute(
-            "SELECT m.story_id, m.article_id, m.probability, m.arrival, a.title, a.source, a.published, a.crawled "
-            "FROM story_members m JOIN articles a ON a.id = m.article_id "
-            "ORDER BY CAST(substr(m.story_id, instr(m.story_id, '-') + 1) AS INTEGER), m.story_id, m.arrival")
-
-    def unchecked_provenance(self) -> list[str]:
-        """Ids of stored articles not yet checked for provenance, in stored order."""
-        return [r[0] for r in self.db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN provenance_docs p ON p.article_id=a.id "
-            "WHERE p.article_id IS NULL ORDER BY a.seq")]
-
-    def put_derivation(self, row: dict[str, Any]) -> None:
-        self._begin()
-        self.db.execute("DELETE FROM derivations WHERE derived_id=? AND source_id=?", (row["source_id"], row["derived_id"]))
-        self.db.execute(
-            "INSERT OR REPLACE INTO derivations(derived_id, source_id, score, reverse_score, derived, direction, "
-            "confidence, evidence, features, coverage_derived, coverage_source, passages, found_by, extra) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (row["derived_id"], row["source_id"], row["score"], row["reverse_score"], int(row["derived"]),
-             row["direction"], row["confidence"], json.dumps(row["evidence"]), json.dumps(row["features"]),
-             row["coverage_derived"], row["coverage_source"], json.dumps(row["passages"]), row["found_by"],
-             json.dumps(row.get("extra") or {})))
-
-    def count_derived(self, article_ids: list[str]) -> int:
-        """How many of these articles derive from another (a derivation the family pass decided)."""
-        n = 0
-        for i in range(0, len(article_ids), 500):
-            part = article_ids[i:i + 500]
-            n += self.db.execute(f"SELECT COUNT(DISTINCT derived_id) FROM provenance_links WHERE kind='derived' AND "
-                                 f"derived_id IN ({','.join('?' * len(part))})", part).fetchone()[0]
-        return n
-
-    def iter_derivations(self) -> Iterator[dict[str, Any]]:
-        """Every judged pair, in the reading its pair judgement preferred (`extra` holds both)."""
-        return self._derivation_rows("ORDER BY derived_id, source_id", ())
-
-    def reset_provenance(self) -> None:
-        """Forget every judged pair and provenance document (provenance is judged anew)."""
-        self._begin()
-        for table in ("derivations", "provenance_docs", "provenance_signals", *_DECISION_TABLES):
-            self.db.execute(f"DELETE FROM {table}")
-        self.db.execute("DELETE FROM state WHERE name='provenance.index'")
-        self.commit()
-
-    def put_signals(self, article_id: str, record: dict[str, Any]) -> None:
-        """An article's rewriting signals and originality measures (provenance.signals)."""
-        self._begin()
-        self.db.execute("INSERT OR REPLACE INTO provenance_signals(article_id, record) VALUES (?, ?)",
-                        (article_id, json.dumps(record, ensure_ascii=False)))
-
-    def signals_for(self, article_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT record FROM provenance_signals WHERE article_id=?", (article_id,)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def provenance_members(self, article_ids: list[str]
-                           ) -> Iterator[tuple[str, int, str | None, list[tuple[int, int]]]]:
-        """(id, stored order, published, spans of its sentences that are not artefacts) of these articles."""
-        for article_id in article_ids:
-            row = self.db.execute("SELECT seq, published FROM articles WHERE id=?", (article_id,)).fetchone()
-            if row is None:
-                continue
-            spans = [(s, e) for s, e in self.db.execute(
-                'SELECT start, "end" FROM sentences WHERE article_id=? AND artefact IS NULL ORDER BY idx',
-                (article_id,))]
-            yield article_id, int(row[0]), row[1], spans
-
-    def pair_links(self) -> Iterator[tuple[str, str, float]]:
-        """(article, article, relatedness) of every judged pair, lean (for grouping): the larger
-        of the two readings' scores and copied shares."""
-        yield from self.db.execute(
-            "SELECT derived_id, source_id, MAX(IFNULL(score, 0), IFNULL(reverse_score, 0), "
-            "IFNULL(json_extract(extra, '$.copied'), 0), IFNULL(json_extract(extra, '$.reverse_copied'), 0)) "
-            "FROM derivations")
-
-    def pairs_among(self, article_ids: list[str]) -> Iterator[dict[str, Any]]:
-        """The judged pairs with both articles among `article_ids`, as `iter_derivations` gives them."""
-        ids = set(article_ids)
-        for article_id in article_ids:
-            for row in self._derivation_rows("WHERE derived_id=?", (article_id,)):
-                if row["source_id"] in ids:
-                    yield row
-
-    def _derivation_rows(self, where: str, args: tuple) -> Iterator[dict[str, Any]]:
-        cur = self.db.execute(
-            "SELECT derived_id, source_id, score, reverse_score, derived, direction, confidence, evidence, features, "
-            f"coverage_derived, coverage_source, passages, found_by, extra FROM derivations {where}", args)
-        for r in cur:
-            yield {"derived_id": r[0], "source_id": r[1], "score": r[2], "reverse_score": r[3], "derived": bool(r[4]),
-                   "direction": r[5], "confidence": r[6], "evidence": json.loads(r[7]),
-                   "features": json.loads(r[8]), "coverage_derived": r[9], "coverage_source": r[10],
-                   "passages": json.loads(r[11]), "found_by": r[12], "extra": json.loads(r[13] or "{}")}
-
-    def clear_family_decisions(self) -> None:
-        self._begin()
-        for table in _DECISION_TABLES:
-            self.db.execute(f"DELETE FROM {table}")
-
-    def put_family_decisions(self, links: list[tuple[str, str, str, dict[str, Any]]],
-                             articles: list[tuple[str, dict[str, Any]]], families: list[dict[str, Any]]) -> None:
-        """Store one group's decisions: links (derived, source, kind 'derived' or 'sibling', record),
-        each article's provenance record, and its families."""
-        self._begin()
-        self.db.executemany("INSERT OR REPLACE INTO provenance_links(derived_id, source_id, kind, record) "
-                            "VALUES (?,?,?,?)", [(d, s, k, json.dumps(r, ensure_ascii=False)) for d, s, k, r in links])
-        self.db.executemany("INSERT OR REPLACE INTO provenance_articles(article_id, record) VALUES (?,?)",
-                            [(i, json.dumps(r, ensure_ascii=False)) for i, r in articles])
-        self.db.executemany("INSERT OR REPLACE INTO families(id, record) VALUES (?,?)",
-                            [(f["id"], json.dumps(f, ensure_ascii=False)) for f in families])
-        self._maybe_commit()
-
-    def iter_links(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        for d, s, k, r in self.db.execute("SELECT derived_id, source_id, kind, record FROM provenance_links "
-                                          "ORDER BY derived_id, source_id"):
-            yield d, s, k, json.loads(r)
-
-    def article_provenance(self, article_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT record FROM provenance_articles WHERE article_id=?", (article_id,)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def iter_families(self) -> Iterator[dict[str, Any]]:
-        for (r,) in self.db.execute("SELECT record FROM families ORDER BY id"):
-            yield json.loads(r)
-
     def _records_of(self, table: str, article_id: str) -> list[dict[str, Any]]:
         assert table in ("attributions", "claims", "events")
         return [json.loads(r) for (r,) in self.db.execute(
@@ -579,51 +378,6 @@ class Store:
     def iter_events(self) -> Iterator[dict[str, Any]]:
         """Every coded event, article by article in input order."""
         return self._all_records("events")
-
-    # -- claims -------------------------------------------------------------------------
-    def put_claims(self, article_id: str, records: list[dict[str, Any]], signature: str) -> None:
-        """Replace an article's claims, and remember what they were checked against."""
-        self._begin()
-        self.db.execute("DELETE FROM claims WHERE article_id=?", (article_id,))
-        self.db.executemany("INSERT INTO claims(article_id, idx, record) VALUES (?,?,?)",
-                            [(article_id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(records)])
-        self.db.execute("INSERT OR REPLACE INTO claim_checks(article_id, signature) VALUES (?,?)",
-                        (article_id, signature))
-        self._maybe_commit()
-
-    def claim_signatures(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT article_id, signature FROM claim_checks"))
-
-    def claims_for(self, article_id: str) -> list[dict[str, Any]]:
-        """An article's claims.jsonl records, in text order."""
-        return self._records_of("claims", article_id)
-
-    def iter_claims(self) -> Iterator[dict[str, Any]]:
-        """Every claim, article by article in input order."""
-        return self._all_records("claims")
-
-    def story_members(self, story_id: str) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT article_id FROM story_members WHERE story_id=? ORDER BY arrival", (story_id,))]
-
-    def derivation_partners(self, article_id: str) -> list[tuple[str, float, bool]]:
-        """The articles judged against this one for provenance: (id, score, derived), best first."""
-        rows = self.db.execute(
-            "SELECT source_id, MAX(score, reverse_score), derived FROM derivations WHERE derived_id=? UNION ALL "
-            "SELECT derived_id, MAX(score, reverse_score), derived FROM derivations WHERE source_id=?",
-            (article_id, article_id)).fetchall()
-        return sorted(((r[0], float(r[1] or 0.0), bool(r[2])) for r in rows), key=lambda r: -r[1])
-
-    def document_vector(self, article_id: str) -> bytes | None:
-        row = self.db.execute("SELECT vector FROM provenance_docs WHERE article_id=?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def reset_stories(self) -> None:
-        """Forget every story (the clusterer state could not be read)."""
-        self._begin()
-        for table in ("story_members", "stories", "state"):
-            self.db.execute(f"DELETE FROM {table}")
-        self.commit()
 
     def load_articles(self, article_ids: list[str]) -> Iterator[Article]:
         """Stored articles, one at a time, in the order given (ids no longer stored are skipped)."""

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.unit.stage import Analyze  # noqa: E402
 from newstrace.language.nlp import load_nlp  # noqa: E402
-from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
+from newstrace.normalize.stages import FindArtefacts  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 
@@ -43,7 +43,7 @@ def run_stage(n: int, jobs: int, attributions: bool) -> tuple[float, int]:
         found += len(a.attributions)
 
     t = time.perf_counter()
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=jobs, attributions=attributions)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=jobs, attributions=attributions)]).run(
         iter(articles(n)), RunContext(on_article_done=done))
     return time.perf_counter() - t, found
 

@@ -30,7 +30,7 @@ from claims_speed import CLAIMS, ECB, make_corpus  # noqa: E402
 def run_stage(path: Path, jobs: int, events: bool) -> tuple[float, int, int]:
     from newstrace.ingest import read_paths
     from newstrace.unit.stage import Analyze
-    from newstrace.normalize.stages import FindArtefacts, Normalize
+    from newstrace.normalize.stages import FindArtefacts
     from newstrace.pipeline import Pipeline, RunContext
     from newstrace.records import Article
 
@@ -42,7 +42,7 @@ def run_stage(path: Path, jobs: int, events: bool) -> tuple[float, int, int]:
         n_events += len(a.events)
 
     started = time.perf_counter()
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs, attributions=True, events=events)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs, attributions=True, events=events)]).run(
         arts, RunContext(on_article_done=done))
     return time.perf_counter() - started, len(arts), n_events
 

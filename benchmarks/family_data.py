@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.unit.stage import Analyze  # noqa: E402
 from newstrace.language.embed import embed_sentences, fingerprint  # noqa: E402
-from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
+from newstrace.normalize.stages import FindArtefacts  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 
@@ -83,12 +83,10 @@ def load() -> dict[str, Article]:
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     done: list[Article] = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2, attributions=True, events=False)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=2, attributions=True, events=False)]).run(
         [Article(id=i, text=t) for i, t in items.items()], RunContext(on_article_done=done.append))
     for k in range(0, len(done), 64):
         embed_sentences(done[k:k + 64])
-    for a in done:
-        a.norm = None
     arts = {a.id: a for a in done}
     cache.write_bytes(pickle.dumps(arts))
     return arts

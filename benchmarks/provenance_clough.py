@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.language.embed import fingerprint  # noqa: E402
 from newstrace.unit.stage import Analyze  # noqa: E402
-from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
+from newstrace.normalize.stages import FindArtefacts  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.provenance.align import units  # noqa: E402
 from newstrace.provenance.decide import Verdict, default_model, judge, row_of  # noqa: E402
@@ -93,7 +93,7 @@ def load() -> tuple[list[tuple[str, str, str]], dict[str, Doc]]:
         stored, signals = pickle.loads(cache.read_bytes())
     else:
         done: list[Article] = []
-        Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(
+        Pipeline([FindArtefacts(), Analyze(jobs=2)]).run(
             [Article(id=name, text=text) for name, text in texts.items()], RunContext(on_article_done=done.append))
         stored = {}
         for a in done:

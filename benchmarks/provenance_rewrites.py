@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newstrace.unit.stage import Analyze  # noqa: E402
 from newstrace.language.embed import embed, fingerprint  # noqa: E402
-from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
+from newstrace.normalize.stages import FindArtefacts  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.provenance.align import align, units  # noqa: E402
 from newstrace.provenance.candidates import NEIGHBOURS  # noqa: E402
@@ -57,7 +57,7 @@ def load(distractors: int) -> tuple[list[dict], dict[str, dict]]:
         docs = pickle.loads(cache.read_bytes())
     else:
         done: list[Article] = []
-        Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(
+        Pipeline([FindArtefacts(), Analyze(jobs=2)]).run(
             [Article(id=r["id"], text=r["text"]) for r in rows], RunContext(on_article_done=done.append))
         docs = {}
         for a in done:

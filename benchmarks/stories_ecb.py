@@ -34,7 +34,7 @@ from fitting import fit_logistic  # noqa: E402
 
 from newstrace.unit.stage import Analyze  # noqa: E402
 from newstrace.language.embed import embed_sentences, fingerprint, sentence_model  # noqa: E402
-from newstrace.normalize.stages import FindArtefacts, Normalize  # noqa: E402
+from newstrace.normalize.stages import FindArtefacts  # noqa: E402
 from newstrace.pipeline import Pipeline, RunContext  # noqa: E402
 from newstrace.records import Article  # noqa: E402
 from newstrace.stories.evaluate import bcubed, lookalike_merges  # noqa: E402
@@ -61,9 +61,7 @@ def load() -> tuple[list, dict[str, tuple[str, str, str]]]:
     else:
         arts = [Article(id=r["doc_id"], text=r["text"], title=None, url=r["url"]) for r in rows]
         done = []
-        Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(arts, RunContext(on_article_done=done.append))
-        for a in done:
-            a.norm = None
+        Pipeline([FindArtefacts(), Analyze(jobs=2)]).run(arts, RunContext(on_article_done=done.append))
         embed_sentences(done)
         for a in done:
             a.embedding = lead_vector(a)

@@ -3,7 +3,6 @@
 import numpy as np
 
 from newstrace.unit.stage import INLINE_MAX, Analyze
-from newstrace.normalize.stages import Normalize
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.records import Article
 
@@ -18,7 +17,7 @@ def _run(jobs: int, n: int, embeddings: bool = False) -> list[Article]:
     done: list[Article] = []
     ctx = RunContext(on_article_done=done.append)
     stage = Analyze(jobs=jobs, embeddings=embeddings)
-    summary = Pipeline([Normalize(), stage]).run(_articles(n), ctx)
+    summary = Pipeline([stage]).run(_articles(n), ctx)
     assert summary.articles_out == n
     assert stage._pool is None  # the workers are gone once the stream has ended
     return done
@@ -50,7 +49,7 @@ def test_non_english_article_kept_with_sentences_but_no_entities():
     text = ("Le navire s'est échoué lundi près du port. Les autorités ont annoncé que quarante tonnes "
             "de fioul se sont échappées. Les pêcheurs sont inquiets.")
     done: list[Article] = []
-    Pipeline([Normalize(), Analyze(jobs=1)]).run([Article(id="fr", text=text)],
+    Pipeline([Analyze(jobs=1)]).run([Article(id="fr", text=text)],
                                                   RunContext(on_article_done=done.append))
     (a,) = done
     assert a.language == "fr"
@@ -62,6 +61,19 @@ def test_exact_duplicates_are_not_embedded():
     a, b = _articles(2)
     b.duplicate_of = "x"
     done: list[Article] = []
-    Pipeline([Normalize(), Analyze(jobs=1, embeddings=True)]).run([a, b], RunContext(on_article_done=done.append))
+    Pipeline([Analyze(jobs=1, embeddings=True)]).run([a, b], RunContext(on_article_done=done.append))
     assert done[0].sentence_vectors is not None and done[0].embedding is not None
     assert done[1].sentence_vectors is None and done[1].embedding is None
+
+
+def test_text_that_normalises_to_nothing_is_skipped_by_name():
+    """The unit normalises; an article whose text is only invisible characters is skipped with
+    the reason, and the articles around it are analysed."""
+    good = _articles(2)
+    blank = Article(id="blank", text="\u200b\u200b", input_path="feed.jsonl", input_ref="line 2")
+    done: list[Article] = []
+    skips = []
+    ctx = RunContext(on_article_done=done.append, on_skip=skips.append)
+    Pipeline([Analyze(jobs=1)]).run([good[0], blank, good[1]], ctx)
+    assert [a.id for a in done] == ["a0", "a1"]
+    assert len(skips) == 1 and skips[0].path == "feed.jsonl" and "no text left after normalisation" in skips[0].reason

@@ -13,7 +13,6 @@ import pytest
 
 from newstrace.attribution.evaluate import Prediction, score
 from newstrace.unit import Payload, analyze_batch
-from newstrace.normalize.text import normalize_text
 
 from .helpers import SHARED
 
@@ -32,8 +31,7 @@ def test_polnear_content_f1_and_source_accuracy_floors():
     rows = [r for r in rows if r["primary"]]
     payloads = []
     for i, r in enumerate(rows):
-        norm = normalize_text(r["text"])
-        payloads.append(Payload(f"d{i}", r["text"], norm.text, norm.map.segments, None, [], None))
+        payloads.append(Payload(f"d{i}", r["text"], None, [], None))
     results = []
     for k in range(0, len(payloads), 16):
         results += analyze_batch(payloads[k:k + 16], attributions=True)

@@ -2,12 +2,10 @@
 original text, and awkward quotation marks (issue 5). Texts written for the tests."""
 
 from newstrace.unit import Payload, analyze_batch
-from newstrace.normalize.text import normalize_text
 
 
 def attributions(text: str, outlet: str | None = None) -> list[dict]:
-    norm = normalize_text(text)
-    [res] = analyze_batch([Payload("t", text, norm.text, norm.map.segments, None, [], outlet)], attributions=True)
+    [res] = analyze_batch([Payload("t", text, None, [], outlet)], attributions=True)
     assert res.error is None
     for r in res.attributions:  # every span reads back from the original text
         spans = [r["cue"], r["content"], *r["content_parts"], *r["via"]] + ([r["source"]] if r["source"] else [])

@@ -6,7 +6,7 @@ import pytest
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.unit.stage import Analyze
 from newstrace.language.embed import embed
-from newstrace.normalize.stages import FindArtefacts, Normalize
+from newstrace.normalize.stages import FindArtefacts
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.provenance.align import align, units
 from newstrace.provenance.score import FEATURES, make_doc, pair_features
@@ -17,7 +17,7 @@ from .helpers import ROOT
 
 def _docs(articles):
     done = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=1)]).run(articles, RunContext(on_article_done=done.append))
+    Pipeline([FindArtefacts(), Analyze(jobs=1)]).run(articles, RunContext(on_article_done=done.append))
     out = {}
     for a in done:
         sents = [(s.start, s.end, s.text) for s in a.sentences if s.artefact is None]

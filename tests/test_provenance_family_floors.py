@@ -17,7 +17,7 @@ import pytest
 
 from newstrace.unit.stage import Analyze
 from newstrace.language.embed import embed_sentences
-from newstrace.normalize.stages import FindArtefacts, Normalize
+from newstrace.normalize.stages import FindArtefacts
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.provenance.align import units
 from newstrace.provenance.candidates import CandidateIndex, minhash
@@ -60,7 +60,7 @@ def corpora():
     ecb = [{"id": f"ecb-{r['doc_id']}", "kind": "distractor", "text": r["text"]} for r in rows(ecb_path)[:40]]
     items = {r["id"]: r for r in rewrites + compilations + ecb}
     done: list[Article] = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2, attributions=True, events=False)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=2, attributions=True, events=False)]).run(
         [Article(id=i, text=r["text"]) for i, r in items.items()], RunContext(on_article_done=done.append))
     embed_sentences(done)
     arts = {a.id: a for a in done}

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from newstrace.unit.stage import Analyze
-from newstrace.normalize.stages import FindArtefacts, Normalize
+from newstrace.normalize.stages import FindArtefacts
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.provenance.decide import judge
 from newstrace.provenance.score import doc_of
@@ -35,7 +35,7 @@ CLOUGH_FLOOR = 0.76
 
 def _docs(items: list[tuple[str, str]]) -> dict:
     done: list[Article] = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=2)]).run(
         [Article(id=i, text=t) for i, t in items], RunContext(on_article_done=done.append))
     return {a.id: doc_of(a) for a in done}
 

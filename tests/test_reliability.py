@@ -142,7 +142,6 @@ def test_names_that_forge_lines_are_escaped_in_every_message(tmp_path):
 PARENT = r"""
 import itertools, sys, time
 from newstrace.unit.stage import Analyze
-from newstrace.normalize.stages import Normalize
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.records import Article
 
@@ -151,7 +150,7 @@ def articles():
         yield Article(id=f"a{i}", text=sys.argv[1])
         time.sleep(0.05)
 
-Pipeline([Normalize(), Analyze(2, attributions=False, events=False)]).run(articles(), RunContext())
+Pipeline([Analyze(2, attributions=False, events=False)]).run(articles(), RunContext())
 """
 
 

@@ -93,11 +93,9 @@ def test_seed_rewrite_aligned_to_the_original(shared_dir, tmp_path):
 def test_seed_attributions_found_with_their_sources(shared_dir):
     """Every attribution issue 5 lists for 000, with the right source, kind and outlet chain."""
     from newstrace.unit import Payload, analyze_batch
-    from newstrace.normalize.text import normalize_text
 
     text = next((shared_dir / "seeds").glob("000_*")).read_text(encoding="utf-8")
-    norm = normalize_text(text)
-    [res] = analyze_batch([Payload("000", text, norm.text, norm.map.segments, None, [], None)], attributions=True)
+    [res] = analyze_batch([Payload("000", text, None, [], None)], attributions=True)
     found = res.attributions
 
     def one(cue: str, source_text: str) -> dict:

@@ -12,7 +12,7 @@ import pytest
 
 from newstrace.unit.stage import Analyze
 from newstrace.language.embed import embed_sentences
-from newstrace.normalize.stages import FindArtefacts, Normalize
+from newstrace.normalize.stages import FindArtefacts
 from newstrace.pipeline import Pipeline, RunContext
 from newstrace.records import Article
 from newstrace.stories.cluster import StoryClusterer, article_features, lead_vector
@@ -30,7 +30,7 @@ def test_ecbplus_dev_bcubed_over_five_orders(shared_dir):
     rows = [r for r in rows if r["split"] == "dev"]
     assert len(rows) > 100
     done = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=2)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=2)]).run(
         [Article(id=r["doc_id"], text=r["text"]) for r in rows], RunContext(on_article_done=done.append))
     embed_sentences(done)
     for a in done:

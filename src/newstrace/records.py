@@ -1,8 +1,8 @@
 """The records that flow through the pipeline and are written out.
 
-One `Article` travels through every stage. Readers create it, normalisation attaches an
-analysis view of the text, artefact detection and language analysis fill in their fields,
-and the store writes it. Every span (`start`, `end`) is a character offset into
+One `Article` travels through every stage. Readers create it, artefact detection and the
+per-article unit (`newstrace.unit`: normalisation, language analysis, attributions, events,
+vectors) fill in their fields, and the store writes it. Every span (`start`, `end`) is a character offset into
 `Article.text` exactly as written to `articles.jsonl`.
 
 The exported shape of each record is documented in `docs/schema.md`; `to_json()` methods
@@ -140,13 +140,12 @@ class Article:
     attributions: list[dict[str, Any]] = field(default_factory=list)
     # events.jsonl records (newstrace.events.records), when events are coded
     events: list[dict[str, Any]] = field(default_factory=list)
-    # transient: the analysis view of the text (see normalize.text); never exported
-    norm: Any = None
     dup_key: str | None = None  # hash of the text as read by people, for exact duplicates
-    # transient: the article's lead embedded (numpy float32, unit length), for stories
+    # In flight only, never exported: vectors the unit made (`newstrace.unit`), read by the
+    # corpus passes of the same stream and dropped by the last that reads them: the lead vector
+    # (numpy float32, unit length; stories, which stores it), the title's vector and one row per
+    # non-artefact sentence in order (stories and provenance, which stores them for claims).
     embedding: Any = None
-    # transient: embeddings of the title and of the sentences that are not artefacts, in order
-    # (language.embed.embed_sentences), shared by stories and provenance
     title_vector: Any = None
     sentence_vectors: Any = None
     _hash: str | None = None

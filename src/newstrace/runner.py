@@ -20,7 +20,7 @@ from newstrace.claims.stage import Claims
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.unit.stage import Analyze
-from newstrace.normalize.stages import FindArtefacts, MarkDuplicates, Normalize
+from newstrace.normalize.stages import FindArtefacts, MarkDuplicates
 from newstrace.pipeline import Pipeline, RunContext, RunSummary
 from newstrace.records import SCHEMA_VERSION, Article, Skipped, safe_path
 from newstrace.store import DB_NAME, OutputLock, Store, StoreError
@@ -197,7 +197,6 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
     stages = [
         read,
         Resume(store, reanalyse=reanalyse),
-        Normalize(),
         FindArtefacts(),
         MarkDuplicates(store),
         Analyze(opts.jobs, attributions=opts.attributions, events=opts.events, actors=opts.actors,

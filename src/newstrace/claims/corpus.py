@@ -36,7 +36,7 @@ import numpy as np
 from newstrace.language.embed import dim, per_model
 from newstrace.claims.extract import Claim, extract_claims
 from newstrace.provenance.align import Seed, Unit, seeds, units
-from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, claim_vector, index_words, judge, model,
+from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, index_words, judge, model,
                                       name_found, number_found, tokens)
 from newstrace.store import Store
 

@@ -59,11 +59,11 @@ def analyse(articles: list[Article]) -> None:
     """Normalise and analyse `articles` in this process (sentences filled in, in place).
     Raises `CompareError` naming the input of an article the pipeline drops."""
     from newstrace.unit.stage import Analyze
-    from newstrace.normalize.stages import FindArtefacts, Normalize
+    from newstrace.normalize.stages import FindArtefacts
     from newstrace.pipeline import Pipeline, RunContext
 
     skips: list[Skipped] = []
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=1, attributions=True)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=1, attributions=True)]).run(
         articles, RunContext(on_skip=skips.append))
     if skips:
         raise CompareError(f"cannot analyse {skips[0].message()}")

@@ -10,10 +10,10 @@ from newstrace.records import Article
 def code_articles(articles: list[Article], actors: str | None = None) -> list[Article]:
     """Normalise, analyse and code `articles` in this process (events filled in, in place)."""
     from newstrace.unit.stage import Analyze
-    from newstrace.normalize.stages import FindArtefacts, Normalize
+    from newstrace.normalize.stages import FindArtefacts
     from newstrace.pipeline import Pipeline, RunContext
 
-    Pipeline([Normalize(), FindArtefacts(), Analyze(jobs=1, attributions=True, events=True, actors=actors)]).run(
+    Pipeline([FindArtefacts(), Analyze(jobs=1, attributions=True, events=True, actors=actors)]).run(
         articles, RunContext())
     return articles
 

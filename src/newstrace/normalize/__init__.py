@@ -1,5 +1,6 @@
 """Normalisation and artefacts: the analysis view of each text, and what is not the story.
 
-Stages: `Normalize` (analysis view + offset map), `FindArtefacts` (repeated headlines,
-wire credits, dangling embeds, boilerplate), `MarkDuplicates` (exact-duplicate articles).
+`text.normalize_text` makes the analysis view and its offset map (the per-article unit calls it,
+in the workers). Stages: `FindArtefacts` (repeated headlines, wire credits, dangling embeds,
+boilerplate), `MarkDuplicates` (exact-duplicate articles).
 """

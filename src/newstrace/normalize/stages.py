@@ -1,4 +1,5 @@
-"""Pipeline stages of normalisation: `Normalize`, `FindArtefacts`, `MarkDuplicates`."""
+"""Pipeline stages of normalisation in the main process: `FindArtefacts`, `MarkDuplicates` (the
+analysis view of the text is made by the per-article unit, `newstrace.unit`)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,13 @@ from collections import OrderedDict
 from collections.abc import Iterator
 
 from newstrace.normalize.artefacts import find_artefacts, line_key
-from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats
-from newstrace.records import Artefact, Article, Skipped
+from newstrace.records import Artefact, Article
 from newstrace.store import Store
 
 # Duplicate keys of this run's most recent articles kept in memory; older ones are found
 # in the store (they have been written by then), so memory stays bounded on any input.
 RECENT_KEYS = 50_000
-
-
-class Normalize(Stage):
-    """Attaches the analysis view of the text (the original is never changed)."""
-
-    name = "normalize"
-
-    def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
-        for a in articles:
-            stats.processed += 1
-            a.norm = normalize_text(a.text)
-            if len(a.norm.text) != len(a.text):
-                stats.notes["text normalised"] += 1
-            if not a.norm.text.strip():
-                run.skip(stats, Skipped(a.input_path or a.id, "no text left after normalisation", a.input_ref))
-                continue
-            stats.kept += 1
-            yield a
 
 
 class FindArtefacts(Stage):

@@ -9,7 +9,6 @@ independent reports do), and in the rare details it shares.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np

@@ -9,7 +9,7 @@ spaCy `Doc`. The stage that feeds it (`unit.stage.Analyze`) hands batches to a p
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from newstrace.attribution.records import chunks, found_in, records_for
@@ -17,7 +17,7 @@ from newstrace.events.records import records_for as event_records
 from newstrace.language.embed import embed_title_and_sentences, lead_of
 from newstrace.language.langid import detect_language
 from newstrace.language.nlp import load_blank, load_nlp, load_parser, sentences_of
-from newstrace.normalize.text import OffsetMap
+from newstrace.normalize.text import OffsetMap, normalize_text
 from newstrace.records import Sentence
 
 log = logging.getLogger(__name__)
@@ -32,13 +32,14 @@ class Payload:
 
     article_id: str
     text: str  # original
-    norm_text: str
-    segments: list[tuple[int, int, int, int]]
     published: str | None
     artefacts: list[tuple[str, int, int]]
     outlet: str | None = None  # the publishing outlet (Article.source), for second-hand sourcing
     title: str | None = None
     duplicate: bool = False  # an exact duplicate of a stored article: reads its original's vectors
+    # the analysis view of `text` and its map back (normalize.text), made by the unit itself
+    norm_text: str = ""
+    segments: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -55,11 +56,15 @@ class Analysis:
     title_vector: Any = None
     sentence_vectors: Any = None
     lead_vector: Any = None
+    normalised: bool = False  # the analysis view differs from the text (normalize.text changed it)
 
 
 def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False,
                   events: bool = False, actors: str | None = None, embeddings: bool = False) -> list[Analysis]:
     """Analyse a batch of articles; a failure in one article does not fail the others.
+
+    Each text is first normalised (`normalize.text`: the analysis view, with its map back to the
+    original); an article with no text left is returned with an error, to be skipped.
 
     With `attributions`, English articles are also parsed (`load_parser`) and their
     attributions extracted and resolved (`newstrace.attribution`); a failure there loses the
@@ -73,10 +78,16 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
     out: list[Analysis | None] = [None] * len(payloads)
     english: list[int] = []
     for i, p in enumerate(payloads):
+        norm = normalize_text(p.text)
+        p.norm_text, p.segments = norm.text, norm.map.segments
+        if not norm.text.strip():
+            out[i] = Analysis(p.article_id, None, [], "no text left after normalisation")
+            continue
         lang = detect_language(p.norm_text)
         if lang in (None, "en"):
             english.append(i)
-        out[i] = Analysis(p.article_id, lang, [], english=lang in (None, "en"))
+        out[i] = Analysis(p.article_id, lang, [], english=lang in (None, "en"),
+                          normalised=len(norm.text) != len(p.text))
     try:
         docs = list(nlp.pipe([payloads[i].norm_text for i in english]))
     except Exception as exc:  # one bad text must not lose the batch: retry one by one
@@ -96,7 +107,7 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
                       keep=attributions)
     english_set = set(english)
     for i, p in enumerate(payloads):
-        if i not in english_set:
+        if i not in english_set and out[i].error is None:
             try:
                 out[i].sentences = sentences_of(p, load_blank()(p.norm_text))
             except Exception as exc:  # noqa: BLE001

@@ -18,7 +18,6 @@ from concurrent.futures.process import BrokenProcessPool
 from newstrace.language.nlp import load_nlp, load_parser
 from newstrace.language.embed import backend as embed_backend, sentence_model
 from newstrace.unit import EMBED_THREADS, Analysis, Payload, analyze_batch
-from newstrace.normalize.text import normalize_text
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article, Skipped
 from newstrace.workers import die_with_parent
@@ -46,8 +45,7 @@ def _init_worker(parent: int, parse: bool, attributions: bool = False, embedding
 
 
 def _payload(article: Article) -> Payload:
-    norm = article.norm if article.norm is not None else normalize_text(article.text)
-    return Payload(article.id, article.text, norm.text, norm.map.segments, article.published,
+    return Payload(article.id, article.text, article.published,
                    [(a.kind, a.start, a.end) for a in article.artefacts], article.source, article.title,
                    bool(article.duplicate_of))
 
@@ -85,6 +83,8 @@ class Analyze(Stage):
             if res.error:
                 run.skip(stats, Skipped(article.input_path or article.id, res.error, article.input_ref))
                 continue
+            if res.normalised:
+                stats.notes["text normalised"] += 1
             article.language = article.language or res.language
             if not res.english:
                 stats.notes[f"not English ({res.language}): sentences only"] += 1
@@ -98,7 +98,6 @@ class Analyze(Stage):
             if res.sentence_vectors is not None:
                 article.title_vector, article.sentence_vectors = res.title_vector, res.sentence_vectors
                 article.embedding = res.lead_vector
-            article.norm = None  # free the analysis view; nothing downstream needs it
             stats.kept += 1
             yield article
 

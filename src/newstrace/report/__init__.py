@@ -75,7 +75,7 @@ SKIPS_SHOWN = 50
 # content-visibility), which keeps long reports responsive.
 LONG_REPORT = 150
 # The stories table (and the story sections) list at most this many stories, largest first.
-STORY_LIMIT = 200
+STORY_LIMIT = 100
 # Top entities of a story shown in the stories table (its section shows all it has).
 STORY_ENTITIES = 3
 # Outlets of a story named in the stories table before the rest are counted.

@@ -35,9 +35,9 @@ from newstrace.report.render import Mark
 # Characters of a content (or cue, or source) shown in tables and lists.
 CONTENT_CHARS = 200
 # Attributions listed in one story's "who said what" (the rest are counted).
-STORY_ATT_LIMIT = 200
+STORY_ATT_LIMIT = 30
 # Speakers a story groups its attributions under; later speakers' attributions are counted.
-STORY_SPEAKER_LIMIT = 100
+STORY_SPEAKER_LIMIT = 30
 # Outlets listed in the table per outlet (most attributions first); the rest are counted.
 OUTLET_LIMIT = 200
 # Most-cited speakers named per outlet.

@@ -73,7 +73,7 @@ AGAINST_SHOWN = 3
 OUTLET_LIMIT = 200
 # Claim matrices: stories that get one (the first listed with two articles or more), its
 # articles (columns, by date), its rows, and the claims of one article kept for it.
-MATRIX_STORIES = 100
+MATRIX_STORIES = 30
 MATRIX_COLUMNS = 12
 MATRIX_ROWS = 40
 MATRIX_CLAIMS = 150

@@ -36,12 +36,12 @@ from newstrace.report.render import Span, split_spans
 # Edges drawn in the graph (the highest-scoring); the rest are counted in a note.
 GRAPH_EDGE_LIMIT = 300
 # Derived pairs listed in the table (highest score first).
-PAIR_TABLE_LIMIT = 1000
+PAIR_TABLE_LIMIT = 300
 # Families drawn as trees (the largest first), and members shown per family.
-FAMILY_LIMIT = 100
+FAMILY_LIMIT = 50
 FAMILY_MEMBERS = 60
 # Pairs shown side by side (the first of the table).
-PAIR_VIEW_LIMIT = 50
+PAIR_VIEW_LIMIT = 20
 # Up to this many side-by-side views, they are open when the page loads.
 PAIR_VIEWS_OPEN = 2
 # Characters of each text shown side by side (longer texts are cut, with a note).

@@ -195,3 +195,24 @@ def test_changed_article_gets_a_new_lead_vector(tmp_path):
     _write(tmp_path / "in", [(aid, source, day, "Chess final decided in four hours", OTHER[0][4])])
     analyze([str(tmp_path / "in")], out, AnalyzeOptions(jobs=1, report=False))
     assert vector() != before  # embedded again from the new text, not the stale one
+
+
+def test_state_is_saved_during_the_stream_not_only_at_its_end(tmp_path, monkeypatch):
+    """A run killed outright replays only the placements since the last saved state."""
+    import newstrace.stories.stage as stage
+
+    monkeypatch.setattr(stage, "SAVE_EVERY", 2)
+    _write(tmp_path / "in", QUAKE_A + QUAKE_B + OTHER)
+    out = tmp_path / "out"
+    covered: list[int] = []
+
+    def look(article):  # while the run is going: what a saved state covers, as another reader sees it
+        if not covered:
+            db = sqlite3.connect(out / "newstrace.db")
+            covered.append(db.execute("SELECT COUNT(*) FROM story_members WHERE in_state=1").fetchone()[0])
+            db.close()
+
+    analyze([str(tmp_path / "in")], out, AnalyzeOptions(jobs=1, report=False, claims=False), on_article=look)
+    assert covered and covered[0] >= 2
+    story, records = _stories(out)
+    assert len({story[a[0]] for a in QUAKE_A}) == 1 and len({story[a[0]] for a in QUAKE_B}) == 1

@@ -5,8 +5,8 @@ of the headline's and the first sentences' embeddings); those that have none (lo
 store) are embedded here in small batches. They are then placed one by one by the
 `StoryClusterer`; each membership is written to the
 store as it is decided. The clusterer's state (live stories, document frequencies) is saved
-in the store when the stage closes, with the memberships it covers marked in the same
-transaction, so a later run picks up exactly where this one stopped and extends the same
+in the store every `SAVE_EVERY` placements and when the stage closes, with the memberships it
+covers marked in the same transaction, so a later run picks up exactly where this one stopped and extends the same
 stories. Articles stored by a run that died before saving the state are placed again first.
 """
 
@@ -31,6 +31,9 @@ STATE = "stories.clusterer"
 STATE_VERSION = 1
 # Articles embedded per call: batching keeps the model busy; small enough to stream.
 BATCH = 32
+# The clusterer's state is saved after this many placements too (and when the stage closes), so
+# a run killed outright replays at most this many placements when resumed.
+SAVE_EVERY = 2000
 
 
 class Stories(Stage):
@@ -41,6 +44,7 @@ class Stories(Stage):
         self.model = model
         self.embeddings = embeddings
         self.clusterer: StoryClusterer | None = None
+        self._placed = 0  # placements since the state was last saved
 
     # -- state ---------------------------------------------------------------------------
     def _load(self, stats: StageStats) -> StoryClusterer:
@@ -63,6 +67,7 @@ class Stories(Stage):
         c = self.clusterer
         if c is None:
             return
+        self._placed = 0
         self.store.retire_stories([s.id for s in c.retired])
         c.retired.clear()
         model, c.model = c.model, None  # the model ships with the code, not the state
@@ -131,6 +136,9 @@ class Stories(Stage):
             if c.retired:
                 self.store.retire_stories([s.id for s in c.retired])
                 c.retired.clear()
+            self._placed += 1
+            if self._placed >= SAVE_EVERY:
+                self._save()
             stats.kept += 1
             a.embedding = None  # not needed downstream; keeps memory flat
             yield a

@@ -39,3 +39,19 @@ def browser_page(path: Path):
             yield page, errors, requests
         finally:
             browser.close()
+
+
+def run_fuzz(*args: str, timeout: int) -> str:
+    """Run every fuzz target of benchmarks/fuzz.py with `args`; assert none crashed (skips
+    without atheris). Returns what it printed."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("atheris", reason="atheris is not installed (pip install 'newstrace[test]')")
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "fuzz.py"), *args],
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert proc.stdout.count("no crash") == 6, proc.stdout
+    return proc.stdout

@@ -344,10 +344,15 @@ def lead_of(title: str | None, title_vector: np.ndarray | None, sentences: Seque
     return (m / (float(np.linalg.norm(m)) or 1.0)).astype(np.float32)
 
 
+def _headline(title: str | None) -> list[str]:
+    """The headline as a text to embed: none when the article has no headline."""
+    return [title.strip()] if title and title.strip() else []
+
+
 def embed_title_and_sentences(title: str | None, sentences: Sequence[str], threads: int | None = None
                               ) -> tuple[np.ndarray | None, np.ndarray]:
     """The headline's vector (None without a headline) and one row per sentence, in one call."""
-    head = [title.strip()] if title and title.strip() else []
+    head = _headline(title)
     vectors = embed(head + list(sentences), threads=threads)
     return (vectors[0] if head else None), vectors[len(head):]
 
@@ -359,13 +364,11 @@ def embed_sentences(articles: Sequence[Any]) -> None:
     todo = [a for a in articles if a.sentence_vectors is None]
     texts: list[str] = []
     for a in todo:
-        if a.title and a.title.strip():
-            texts.append(a.title.strip())
-        texts += [s.text for s in a.sentences if s.artefact is None]
+        texts += _headline(a.title) + [s.text for s in a.sentences if s.artefact is None]
     vectors = embed(texts)
     k = 0
     for a in todo:
-        if a.title and a.title.strip():
+        if _headline(a.title):
             a.title_vector, k = vectors[k], k + 1
         else:
             a.title_vector = None

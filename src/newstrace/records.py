@@ -148,6 +148,9 @@ class Article:
     embedding: Any = None
     title_vector: Any = None
     sentence_vectors: Any = None
+    # In flight only: what the claims pass reads of this article, built by the unit when the run
+    # checks claims (`claims.corpus.prepared_source`): (version, bytes), stored by `save`.
+    claim_source: tuple[str, bytes] | None = None
     _hash: str | None = None
 
     @property

@@ -17,6 +17,7 @@ from typing import Any
 from newstrace import __version__
 from newstrace.export import export_store, write_summary
 from newstrace.claims.stage import Claims
+from newstrace.claims.corpus import prepared_source
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.unit.stage import Analyze
@@ -200,15 +201,14 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
         FindArtefacts(),
         MarkDuplicates(store),
         Analyze(opts.jobs, attributions=opts.attributions, events=opts.events, actors=opts.actors,
-                embeddings=True),
+                embeddings=True, prepare=prepared_source if opts.claims else None),
         Save(store),
         Stories(store),
         Provenance(store),
         Families(store),
     ]
     if opts.claims:
-        stages.append(Claims(store, jobs=opts.jobs, on_progress=lambda done, total: (on_progress or (lambda *a: None))(
-            "checking claims", done, total)))
+        stages.append(Claims(store, jobs=opts.jobs, on_progress=on_progress))
     pipeline = Pipeline(stages)
     source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
                                                  seen=read.counting((lambda key: False) if reanalyse else store.seen),

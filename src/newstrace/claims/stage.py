@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
-from newstrace.claims.corpus import Checker
+from newstrace.claims.corpus import Checker, Source, dump_source, source_version
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article
 from newstrace.store import Store
@@ -46,13 +47,22 @@ def _check_chunk(tasks: list[tuple[str, list[str]]]) -> list[list[dict[str, Any]
     return [_checker.check(article_id, candidates) for article_id, candidates in tasks]
 
 
+def _build_chunk(ids: list[str]) -> list[bytes | None]:
+    assert _checker is not None
+    return [_dump(_checker.build(article_id)) for article_id in ids]
+
+
+def _dump(src: Source | None) -> bytes | None:
+    return dump_source(src) if src is not None else None
+
+
 class Claims(Stage):
     name = "claims"
 
-    def __init__(self, store: Store, on_progress: Callable[[int, int], None] | None = None,
+    def __init__(self, store: Store, on_progress: Callable[[str, int, int], None] | None = None,
                  jobs: int | None = None) -> None:
         self.store = store
-        self.on_progress = on_progress or (lambda done, total: None)
+        self.on_progress = on_progress or (lambda phase, done, total: None)
         self.jobs = jobs or len(os.sched_getaffinity(0))
 
     def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
@@ -74,59 +84,95 @@ class Claims(Stage):
         if len(ids) > len(todo):
             stats.notes["articles already checked against the same articles"] += len(ids) - len(todo)
         statuses: Counter = Counter()
-        for n, (article_id, signature, records) in enumerate(self._checked(checker, todo), 1):
-            self.store.put_claims(article_id, records, signature)
-            stats.processed += 1
-            stats.kept += 1
-            for r in records:
-                statuses[r["status"]] += 1
-            self.on_progress(n, len(todo))
+        with self._workers(len(todo)) as pool:
+            if pool is not None:
+                stats.notes[f"worker processes: {self.jobs}"] += 1
+            if todo:
+                self._prepare(checker, pool, stats)
+            for n, (article_id, signature, records) in enumerate(self._checked(checker, pool, todo), 1):
+                self.store.put_claims(article_id, records, signature)
+                stats.processed += 1
+                stats.kept += 1
+                for r in records:
+                    statuses[r["status"]] += 1
+                self.on_progress("checking claims", n, len(todo))
         self.store.commit()
         stats.notes["claims checked"] += sum(statuses.values())
-        if self.jobs > 1 and len(todo) >= PARALLEL_FROM:
-            stats.notes[f"worker processes: {self.jobs}"] += 1
         for status, count in sorted(statuses.items()):
             stats.notes[status] += count
         return statuses
 
-    def _checked(self, checker: Checker, todo: list[tuple[str, list[str], str]]
-                 ) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
-        """(article, signature, claim records) for each article to check, in order: in this
-        process for a few articles, else in `jobs` worker processes reading the store (each
-        keeps its own cache of candidate articles; articles of one story go to one worker)."""
-        if self.jobs <= 1 or len(todo) < PARALLEL_FROM:
-            for article_id, candidates, signature in todo:
-                yield article_id, signature, checker.check(article_id, candidates)
+    @contextmanager
+    def _workers(self, n: int) -> Iterator[ProcessPoolExecutor | None]:
+        """`jobs` worker processes reading the store when `n` articles are worth them, else None."""
+        if self.jobs <= 1 or n < PARALLEL_FROM:
+            yield None
             return
-        done: set[str] = set()
-        try:
-            for item in self._in_workers(todo):
-                done.add(item[0])
-                yield item
-        except BrokenProcessPool as exc:  # a worker died (out of memory, killed): go on here
-            log.warning("claim-checking workers stopped (%s); checking the rest in this process", exc)
-            for article_id, candidates, signature in todo:
-                if article_id not in done:
-                    yield article_id, signature, checker.check(article_id, candidates)
-
-    def _in_workers(self, todo: list[tuple[str, list[str], str]]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
         self.store.commit()  # the workers read only what is committed
-        story = {a: self.store.story_of(a) or a for a, _, _ in todo}
-        ordered = sorted(todo, key=lambda t: story[t[0]])  # stable: story by story, in stored order
-        chunks = [ordered[i:i + CHUNK] for i in range(0, len(ordered), CHUNK)]
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(os.getpid(), str(self.store.path))) as pool:
-            pending: list[tuple[list[tuple[str, list[str], str]], Future]] = []
-            it = iter(chunks)
-            for chunk in it:  # at most 2 chunks per worker in flight
-                pending.append((chunk, pool.submit(_check_chunk, [(a, c) for a, c, _ in chunk])))
+            yield pool
+        # a pool broken by a dead worker is shut down by the `with`; the passes went on here
+
+    def _prepare(self, checker: Checker, pool: ProcessPoolExecutor | None, stats: StageStats) -> None:
+        """Store the Source of every English article that has none under the current version
+        (the unit makes them as it analyses; articles it did not embed, such as exact duplicates,
+        and stores analysed by another version of this code are built here)."""
+        version = source_version()
+        ids = self.store.ids_without_claim_source(version)
+        if not ids:
+            return
+        stats.notes["articles prepared for checking in this pass"] += len(ids)
+        local = (lambda chunk: [_dump(checker.build(a)) for a in chunk])
+        for n, (article_id, blob) in enumerate(self._map(pool, _build_chunk, local, ids), 1):
+            if blob is not None:
+                self.store.put_claim_source(article_id, version, blob)
+            self.on_progress("preparing claims", n, len(ids))
+        self.store.commit()
+
+    def _checked(self, checker: Checker, pool: ProcessPoolExecutor | None,
+                 todo: list[tuple[str, list[str], str]]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+        """(article, signature, claim records) for each article to check: in this process, or in
+        the workers (each keeps its own cache of candidate articles; the articles of one story go
+        to one worker, story by story)."""
+        signatures = {a: sig for a, _, sig in todo}
+        if pool is not None:
+            story = {a: self.store.story_of(a) or a for a, _, _ in todo}
+            todo = sorted(todo, key=lambda t: story[t[0]])  # stable: story by story, in stored order
+        local = (lambda chunk: [checker.check(a, c) for a, c in chunk])
+        for (article_id, _), records in self._map(pool, _check_chunk, local, [(a, c) for a, c, _ in todo]):
+            yield article_id, signatures[article_id], records
+
+    def _map(self, pool: ProcessPoolExecutor | None, remote: Callable[[list[Any]], list[Any]],
+             local: Callable[[list[Any]], list[Any]], items: list[Any]) -> Iterator[tuple[Any, Any]]:
+        """(item, result) for each item, in order: chunks of `CHUNK` in the pool (at most two per
+        worker in flight), else here. If a worker dies (out of memory, killed), the rest is done
+        here."""
+        chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+        if pool is None:
+            for chunk in chunks:
+                yield from zip(chunk, local(chunk))
+            return
+        pending: deque[tuple[list[str], Future]] = deque()
+        it = iter(chunks)
+        k = 0
+        try:
+            for chunk in it:
+                pending.append((chunk, pool.submit(remote, chunk)))
                 if len(pending) >= 2 * self.jobs:
                     break
             while pending:
-                chunk, future = pending.pop(0)
-                for (article_id, _, signature), records in zip(chunk, future.result()):
-                    yield article_id, signature, records
+                chunk, future = pending[0]
+                results = future.result()
+                pending.popleft()
+                yield from zip(chunk, results)
+                k += 1
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending.append((nxt, pool.submit(_check_chunk, [(a, c) for a, c, _ in nxt])))
+                    pending.append((nxt, pool.submit(remote, nxt)))
+        except BrokenProcessPool as exc:
+            log.warning("claims workers stopped (%s); doing the rest in this process", exc)
+            for chunk in chunks[k:]:
+                yield from zip(chunk, local(chunk))
+

@@ -82,6 +82,7 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE TABLE IF NOT EXISTS events (
     article_id TEXT NOT NULL, idx INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (article_id, idx));
 CREATE TABLE IF NOT EXISTS claim_checks (article_id TEXT PRIMARY KEY, signature TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claim_sources (article_id TEXT PRIMARY KEY, version TEXT NOT NULL, blob BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS provenance_signals (article_id TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS provenance_links (
     derived_id TEXT NOT NULL, source_id TEXT NOT NULL, kind TEXT NOT NULL, record TEXT NOT NULL,
@@ -269,7 +270,7 @@ class Store(StoriesTables, ProvenanceTables, ClaimsTables):
         db = self.db
         db.execute("DELETE FROM articles WHERE id=?", (a.id,))
         for table in ("sentences", "entities", "numbers", "article_vectors", "provenance_docs", "attributions",
-                      "events", "provenance_signals"):
+                      "events", "provenance_signals", "claim_sources"):
             db.execute(f"DELETE FROM {table} WHERE article_id=?", (a.id,))
         db.execute("DELETE FROM derivations WHERE derived_id=? OR source_id=?", (a.id, a.id))
         j = a.to_json()
@@ -294,6 +295,9 @@ class Store(StoriesTables, ProvenanceTables, ClaimsTables):
                        [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.attributions)])
         db.executemany("INSERT INTO events(article_id, idx, record) VALUES (?,?,?)",
                        [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.events)])
+        if a.claim_source is not None:
+            db.execute("INSERT INTO claim_sources(article_id, version, blob) VALUES (?,?,?)",
+                       (a.id, *a.claim_source))
         self._maybe_commit()
 
     def _maybe_commit(self) -> None:

@@ -25,6 +25,26 @@ class ClaimsTables:
                         (article_id, signature))
         self._maybe_commit()
 
+    def claim_source(self, article_id: str, version: str) -> bytes | None:
+        """An English article's Source for the claims pass (`claims.corpus.dump_source`), if stored
+        under `version`."""
+        row = self.db.execute(
+            "SELECT s.blob FROM claim_sources s JOIN articles a ON a.id=s.article_id WHERE s.article_id=? "
+            "AND s.version=? AND (a.language IS NULL OR a.language='en')", (article_id, version)).fetchone()
+        return row[0] if row else None
+
+    def put_claim_source(self, article_id: str, version: str, blob: bytes) -> None:
+        self._begin()
+        self.db.execute("INSERT OR REPLACE INTO claim_sources(article_id, version, blob) VALUES (?,?,?)",
+                        (article_id, version, blob))
+        self._maybe_commit()
+
+    def ids_without_claim_source(self, version: str) -> list[str]:
+        """English articles, in stored order, with no Source stored under `version`."""
+        return [r[0] for r in self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN claim_sources s ON s.article_id=a.id AND s.version=? "
+            "WHERE (a.language IS NULL OR a.language='en') AND s.article_id IS NULL ORDER BY a.seq", (version,))]
+
     def claim_signatures(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT article_id, signature FROM claim_checks"))
 

@@ -8,7 +8,9 @@ spaCy `Doc`. The stage that feeds it (`unit.stage.Analyze`) hands batches to a p
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,10 +59,20 @@ class Analysis:
     sentence_vectors: Any = None
     lead_vector: Any = None
     normalised: bool = False  # the analysis view differs from the text (normalize.text changed it)
+    prepared: Any = None  # what `prepare` returned for this article, when asked
+
+
+# What a corpus pass may ask the unit to prepare for it from one analysed article, handed in by
+# the runner (the unit knows nothing of the passes above it): called as
+# prepare(article_id, text, outlet, published, sentences, attributions, sentence_vectors, threads=1)
+# with sentences and attributions as their JSONL records; a plain module-level function, so it
+# pickles by name.
+Prepare = Callable[..., Any]
 
 
 def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False,
-                  events: bool = False, actors: str | None = None, embeddings: bool = False) -> list[Analysis]:
+                  events: bool = False, actors: str | None = None, embeddings: bool = False,
+                  prepare: Prepare | None = None) -> list[Analysis]:
     """Analyse a batch of articles; a failure in one article does not fail the others.
 
     Each text is first normalised (`normalize.text`: the analysis view, with its map back to the
@@ -73,6 +85,8 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
     With `embeddings`, the headline and the non-artefact sentences of every article that is not
     an exact duplicate are embedded (`language.embed`, one thread: the workers are the
     parallelism) and its lead vector made; a failure there leaves the vectors to the corpus passes.
+    With `prepare` (see `Prepare`), each English article with vectors and attributions is also
+    handed to it; a failure there leaves the work to the pass that asked.
     """
     nlp = load_nlp(parse)
     out: list[Analysis | None] = [None] * len(payloads)
@@ -116,7 +130,21 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
         for p, r in zip(payloads, out):
             if r is not None and r.error is None and not p.duplicate:
                 _embed(p, r)
+                if prepare is not None and r.english and r.sentence_vectors is not None:
+                    _prepare(prepare, p, r)
     return [a for a in out if a is not None]
+
+
+def _prepare(prepare: Prepare, p: Payload, r: Analysis) -> None:
+    # the records as the store gives them back (JSON), so the pass sees the same either way
+    sentences = json.loads(json.dumps([s.to_json() for s in r.sentences], ensure_ascii=False))
+    attributions = json.loads(json.dumps(r.attributions or [], ensure_ascii=False))
+    try:
+        r.prepared = prepare(p.article_id, p.text, p.outlet, p.published, sentences, attributions,
+                             r.sentence_vectors, threads=EMBED_THREADS)
+    except Exception as exc:  # noqa: BLE001 - the pass that asked does it itself
+        log.warning("preparing %s for %s failed: %s: %s", p.article_id, getattr(prepare, "__module__", "?"),
+                    type(exc).__name__, exc)
 
 
 def _embed(p: Payload, r: Analysis) -> None:

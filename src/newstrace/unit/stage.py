@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from newstrace.language.nlp import load_nlp, load_parser
 from newstrace.language.embed import backend as embed_backend, sentence_model
-from newstrace.unit import EMBED_THREADS, Analysis, Payload, analyze_batch
+from newstrace.unit import EMBED_THREADS, Analysis, Payload, Prepare, analyze_batch
 from newstrace.pipeline import RunContext, Stage, StageStats, batches
 from newstrace.records import Article, Skipped
 from newstrace.workers import die_with_parent
@@ -55,13 +55,14 @@ class Analyze(Stage):
 
     def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False,
                  attributions: bool = False, events: bool = False, actors: str | None = None,
-                 embeddings: bool = False) -> None:
+                 embeddings: bool = False, prepare: Prepare | None = None) -> None:
         self.jobs = jobs or default_jobs()
         self.embeddings = embeddings  # sentence and lead vectors (read by stories, provenance, claims)
         self.parse = parse
         self.attributions = attributions
         self.events = events  # code events from the same parse (newstrace.events)
         self.actors = actors  # a user's actor dictionary (path), for the event coder
+        self.prepare = prepare  # what a corpus pass asks the unit to make for it (unit.Prepare)
         self.batch_size = batch_size
         self._pool: ProcessPoolExecutor | None = None
 
@@ -95,6 +96,8 @@ class Analyze(Stage):
             if res.events is not None:
                 article.events = res.events
                 stats.notes["events"] += len(res.events)
+            if res.prepared is not None:
+                article.claim_source = res.prepared
             if res.sentence_vectors is not None:
                 article.title_vector, article.sentence_vectors = res.title_vector, res.sentence_vectors
                 article.embedding = res.lead_vector
@@ -143,10 +146,11 @@ class Analyze(Stage):
     def _submit(self, batch: list[Article]) -> Future[list[Analysis]]:
         assert self._pool is not None
         return self._pool.submit(analyze_batch, [_payload(a) for a in batch], self.parse, self.attributions,
-                                 self.events, self.actors, self.embeddings)
+                                 self.events, self.actors, self.embeddings, self.prepare)
 
     def _analyze(self, payloads: list[Payload]) -> list[Analysis]:
-        return analyze_batch(payloads, self.parse, self.attributions, self.events, self.actors, self.embeddings)
+        return analyze_batch(payloads, self.parse, self.attributions, self.events, self.actors, self.embeddings,
+                             self.prepare)
 
     def _init_args(self) -> tuple[int, bool, bool, bool]:
         # the static model is numpy only, loaded on first use; MiniLM's session is loaded up front

@@ -183,15 +183,44 @@ def test_worker_processes_check_as_this_process_does(example, monkeypatch):
     store = Store(out / "newstrace.db")
     try:
         before = {r["id"]: r for r in store.iter_claims()}
+        english = store.english_article_ids()
+        assert not store.ids_without_claim_source(claims_stage.source_version())  # the unit made them all
         store.db.execute("DELETE FROM claim_checks")
+        store.db.execute("DELETE FROM claim_sources")  # as in a store analysed before they were kept
         monkeypatch.setattr(claims_stage, "PARALLEL_FROM", 2)
         monkeypatch.setattr(claims_stage, "CHUNK", 2)
         stats = StageStats("claims")
         claims_stage.Claims(store, jobs=2).check_corpus(stats)
         after = {r["id"]: r for r in store.iter_claims()}
+        missing = store.ids_without_claim_source(claims_stage.source_version())
     finally:
         store.close()
     assert stats.notes["worker processes: 2"] == 1
+    assert stats.notes["articles prepared for checking in this pass"] == len(english) and not missing
     assert after.keys() == before.keys()
     assert all(after[k]["status"] == before[k]["status"] and after[k]["evidence"] == before[k]["evidence"]
                for k in after)
+
+
+def test_a_stored_source_checks_as_a_built_one(example):
+    """A Source read back from the store (`dump_source`, `load_source`) gives every article the
+    same claim records as one built afresh from its sentences and attributions."""
+    from newstrace.claims.corpus import Checker, check_source, dump_source, load_source
+    from newstrace.store import Store
+
+    out, _, _ = example
+    store = Store.reader(str(out / "newstrace.db"))
+    try:
+        checker = Checker(store)
+        ids = store.english_article_ids()
+        built = {a: checker.build(a) for a in ids}
+        loaded = {a: load_source(dump_source(s)) for a, s in built.items()}
+        assert any(s.denied or s.denials for s in built.values()) and any(s.claims for s in built.values())
+        for a in ids:
+            others = [c for c in ids if c != a]
+            fresh = check_source(built[a], [built[c] for c in others])
+            again = check_source(loaded[a], [loaded[c] for c in others])
+            assert fresh == again, a
+            assert loaded[a].text.vectors.flags.writeable
+    finally:
+        store.close()

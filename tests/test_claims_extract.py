@@ -1,4 +1,6 @@
-"""Claim extraction from stored sentences and attributions (no model needed)."""
+"""Claim extraction from stored sentences and attributions, and the Source the claims pass keeps."""
+
+import re
 
 from newstrace.claims.extract import MAX_CHARS, MIN_CHECKWORTHY, checkworthiness, extract_claims, pieces
 
@@ -131,3 +133,35 @@ def test_the_attribution_of_a_claim_is_the_one_that_asserts_it():
     claims = extract_claims("a", text, _sentences(text, [(0, len(text))]), [inner, outer])
     assert claims[0].attribution["id"] == "a:a1"
     assert claims[0].attribution["source"] == "a senior harbour official"
+
+
+def test_a_source_keeps_its_denials_through_the_store_form():
+    """`dump_source` / `load_source` keep what a denial denies (its vector) and which sentences
+    a denial refers to, with the claims and their vectors."""
+    import numpy as np
+
+    from newstrace.claims.corpus import build_source, dump_source, load_source
+
+    text = ("Kestrel Yards is selling 40 patrol boats to the navy. According to the Daily Lantern: "
+            "The shipyard has denied the reports. The mayor denied that the council had sold the harbour "
+            "land to Brennock Estates.")
+    cut = [m.start() for m in re.finditer(r"(?<=\. )[A-Z]", text)]
+    spans = list(zip([0] + cut, [c - 1 for c in cut] + [len(text)]))
+    sents = _sentences(text, spans)
+    content = "that the council had sold the harbour land to Brennock Estates"
+    attrs = [_attr(text, 0, "According to", "according", "the Daily Lantern", "outlet"),
+             _attr(text, 1, "has denied", "denial", "The shipyard", "organisation", content="the reports",
+                   denial=True),
+             _attr(text, 2, "denied", "denial", "The mayor", content=content, denial=True)]
+    src = build_source("a", text, "Harbour Post", "2026-03-01", sents, attrs)
+    back = load_source(dump_source(src))
+    assert src.denied and src.denials
+    assert back.denied.keys() == src.denied.keys()
+    assert [(c.id, who) for c, who in back.denied.values()] == [(c.id, who) for c, who in src.denied.values()]
+    assert [(c.id, who) for c, who, _ in back.denials] == [(c.id, who) for c, who, _ in src.denials]
+    assert all(np.array_equal(v, w) for (_, _, v), (_, _, w) in zip(back.denials, src.denials))
+    assert [c.text for c in back.claims] == [c.text for c in src.claims]
+    assert np.array_equal(back.claim_vectors, src.claim_vectors)
+    assert np.array_equal(back.text.vectors, src.text.vectors)
+    assert [(u.start, u.end, u.words) for u in back.units] == [(u.start, u.end, u.words) for u in src.units]
+    assert back.indexed == src.indexed and back.name_set == src.name_set and back.low == src.low

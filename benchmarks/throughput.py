@@ -45,8 +45,8 @@ print(json.dumps({"seconds": time.perf_counter() - t, "entities": n}))
 """
 
 
-def _tree_rss(root: int) -> int:
-    """Sum of RSS (bytes) of `root` and all its descendants."""
+def _tree_rss(root: int) -> list[int]:
+    """RSS (bytes) of `root` and of each of its descendants, root first."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -57,29 +57,33 @@ def _tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, stack = 0, [root]
+    sizes, stack = [], [root]
     while stack:
         pid = stack.pop()
         try:
             with open(f"/proc/{pid}/statm") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                sizes.append(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
         except OSError:
             pass
         stack += children.get(pid, [])
-    return total
+    return sizes
 
 
 def measure(cmd: list[str]) -> tuple[float, int, str]:
-    """(wall seconds, peak tree RSS bytes, stdout) of a command."""
+    """(wall seconds, peak tree RSS bytes, stdout) of a command; prints each process's RSS at
+    the peak (the command's own process first)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    at_peak: list[int] = []
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, at_peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            sizes = _tree_rss(proc.pid)
+            if sum(sizes) > peak:
+                peak, at_peak = sum(sizes), sizes
             time.sleep(0.1)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -89,6 +93,7 @@ def measure(cmd: list[str]) -> tuple[float, int, str]:
     th.join()
     if proc.returncode not in (0, 3):
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    print("  RSS at the peak, per process (MB): " + ", ".join(f"{x / 2**20:.0f}" for x in at_peak), flush=True)
     return time.perf_counter() - t, peak, out
 
 

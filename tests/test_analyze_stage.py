@@ -77,3 +77,37 @@ def test_text_that_normalises_to_nothing_is_skipped_by_name():
     Pipeline([Analyze(jobs=1)]).run([good[0], blank, good[1]], ctx)
     assert [a.id for a in done] == ["a0", "a1"]
     assert len(skips) == 1 and skips[0].path == "feed.jsonl" and "no text left after normalisation" in skips[0].reason
+
+
+def _refuse(analysed):
+    raise RuntimeError("this preparer always fails")
+
+
+def test_the_unit_prepares_what_the_corpus_passes_ask_for():
+    """Preparers handed in by name run in the workers as in this process, give what the passes
+    would compute themselves, and one that fails costs only its own result."""
+    from newstrace.claims.corpus import load_source, source_version
+    from newstrace.provenance.candidates import minhash, prepared_minhash, to_bytes
+    from newstrace.claims.corpus import prepared_source
+
+    prepare = {"minhash": prepared_minhash, "claims": prepared_source}
+    n = INLINE_MAX + 3
+    runs = {}
+    for jobs in (2, 1):
+        done: list[Article] = []
+        Pipeline([Analyze(jobs=jobs, embeddings=True, attributions=True, prepare=prepare)]).run(
+            _articles(n), RunContext(on_article_done=done.append))
+        runs[jobs] = done
+    for p, q in zip(runs[2], runs[1]):
+        assert set(p.prepared) == {"minhash", "claims"}
+        body = " ".join(s.text for s in p.sentences if s.artefact is None)
+        assert to_bytes(p.prepared["minhash"]) == to_bytes(q.prepared["minhash"]) == to_bytes(minhash(body))
+        version, blob = p.prepared["claims"]
+        assert version == source_version() and blob == q.prepared["claims"][1]
+        src = load_source(blob)
+        assert src.id == p.id and src.claims and len(src.text.sentences) == len(p.sentences)
+        assert src.claims[0].text in p.text
+    done = []
+    Pipeline([Analyze(jobs=1, embeddings=True, prepare={"broken": _refuse, "minhash": prepared_minhash})]).run(
+        _articles(1), RunContext(on_article_done=done.append))
+    assert list(done[0].prepared) == ["minhash"] and done[0].sentences

@@ -148,9 +148,10 @@ class Article:
     embedding: Any = None
     title_vector: Any = None
     sentence_vectors: Any = None
-    # In flight only: what the claims pass reads of this article, built by the unit when the run
-    # checks claims (`claims.corpus.prepared_source`): (version, bytes), stored by `save`.
-    claim_source: tuple[str, bytes] | None = None
+    # In flight only: what the unit made for the corpus passes, by name (`unit.Prepare`):
+    # "minhash" (provenance's index key; read by provenance), "claims" ((version, bytes): the
+    # article as the claims pass reads it; stored by `save`).
+    prepared: dict[str, Any] = field(default_factory=dict)
     _hash: str | None = None
 
     @property

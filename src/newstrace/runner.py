@@ -18,6 +18,7 @@ from newstrace import __version__
 from newstrace.export import export_store, write_summary
 from newstrace.claims.stage import Claims
 from newstrace.claims.corpus import prepared_source
+from newstrace.provenance.candidates import prepared_minhash
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.unit.stage import Analyze
@@ -91,6 +92,14 @@ def analysis_signature(opts: "AnalyzeOptions") -> str:
     if opts.events and opts.actors:
         h.update(Path(opts.actors).read_bytes())
     return h.hexdigest()
+
+
+def _preparers(opts: "AnalyzeOptions") -> dict[str, Any]:
+    """What the corpus passes ask the per-article unit to make for them (`unit.Prepare`)."""
+    out: dict[str, Any] = {"minhash": prepared_minhash}
+    if opts.claims:
+        out["claims"] = prepared_source
+    return out
 
 
 @dataclass(slots=True)
@@ -201,7 +210,7 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
         FindArtefacts(),
         MarkDuplicates(store),
         Analyze(opts.jobs, attributions=opts.attributions, events=opts.events, actors=opts.actors,
-                embeddings=True, prepare=prepared_source if opts.claims else None),
+                embeddings=True, prepare=_preparers(opts)),
         Save(store),
         Stories(store),
         Provenance(store),

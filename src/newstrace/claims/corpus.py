@@ -426,15 +426,18 @@ def load_source(blob: bytes) -> Source:
     return src
 
 
-def prepared_source(article_id: str, text: str, outlet: str | None, published: str | None,
-                    sentences: list[dict[str, Any]], attributions: list[dict[str, Any]],
-                    vectors: np.ndarray, threads: int | None = None) -> tuple[str, bytes]:
-    """(version, stored Source) of an article analysed by the unit, which hands this function
-    what the store would give back: its sentences as sentences.jsonl, attributions as
-    attributions.jsonl, and its sentence vectors as provenance stores them (float16)."""
-    stored = np.asarray(vectors, dtype=np.float16).astype(np.float32)
-    return source_version(), dump_source(build_source(article_id, text, outlet, published, sentences,
-                                                      attributions, stored, threads))
+def prepared_source(a: Any) -> tuple[str, bytes] | None:
+    """(version, stored Source) of an article the unit analysed (a `unit.Analysed`), built from
+    what the store would give back: its sentences and attributions as their JSONL records and
+    its sentence vectors as provenance stores them (float16). None for an article the claims
+    pass does not read (not English) or whose sentences were not embedded."""
+    if not a.english or a.sentence_vectors is None:
+        return None
+    sentences = json.loads(json.dumps([s.to_json() for s in a.sentences], ensure_ascii=False))
+    attributions = json.loads(json.dumps(a.attributions, ensure_ascii=False))
+    stored = np.asarray(a.sentence_vectors, dtype=np.float16).astype(np.float32)
+    return source_version(), dump_source(build_source(a.article_id, a.text, a.outlet, a.published, sentences,
+                                                      attributions, stored, a.threads))
 
 
 def _vectors(body: list[dict[str, Any]], given: bytes | np.ndarray | None, threads: int | None) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import rensa
@@ -55,6 +56,12 @@ def minhash(text: str) -> rensa.RMinHash | None:
     m = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
     m.update(grams)
     return m
+
+
+def prepared_minhash(a: Any) -> rensa.RMinHash | None:
+    """The MinHash the provenance stage indexes, made by the unit from an analysed article (a
+    `unit.Analysed`): over its non-artefact sentences, as `provenance.score.Doc` joins them."""
+    return minhash(" ".join(s.text for s in a.sentences if s.artefact is None))
 
 
 def to_bytes(m: rensa.RMinHash) -> bytes:

@@ -168,7 +168,7 @@ class Provenance(Stage):
     def _judge(self, a: Article, doc: Doc, stats: StageStats) -> None:
         assert self.index is not None
         english = a.language in (None, "en")
-        mh = minhash(" ".join(u.text for u in doc.units))
+        mh = a.prepared.pop("minhash") if "minhash" in a.prepared else minhash(" ".join(u.text for u in doc.units))
         vec = doc.vector if english and len(doc.vectors) else None
         for key, found_by in self.index.query(mh, vec).items():
             cand = self._candidate(key)

@@ -74,7 +74,7 @@ class Save(Stage):
             if a.input_path and a.input_path != "<stdin>":
                 self.store.record_input(a.input_path)
             self.store.put_article(a, dup_key=a.dup_key)
-            a.claim_source = None  # stored; the claims pass reads it from the store
+            a.prepared.pop("claims", None)  # stored; the claims pass reads it from the store
             stats.kept += 1
             yield a
 

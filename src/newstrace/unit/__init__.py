@@ -8,7 +8,6 @@ spaCy `Doc`. The stage that feeds it (`unit.stage.Analyze`) hands batches to a p
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,20 +58,33 @@ class Analysis:
     sentence_vectors: Any = None
     lead_vector: Any = None
     normalised: bool = False  # the analysis view differs from the text (normalize.text changed it)
-    prepared: Any = None  # what `prepare` returned for this article, when asked
+    prepared: dict[str, Any] = field(default_factory=dict)  # what each of `prepare` made of it
 
 
-# What a corpus pass may ask the unit to prepare for it from one analysed article, handed in by
-# the runner (the unit knows nothing of the passes above it): called as
-# prepare(article_id, text, outlet, published, sentences, attributions, sentence_vectors, threads=1)
-# with sentences and attributions as their JSONL records; a plain module-level function, so it
-# pickles by name.
-Prepare = Callable[..., Any]
+@dataclass(slots=True)
+class Analysed:
+    """One analysed article as the unit hands it to the corpus passes' preparers (`Prepare`)."""
+
+    article_id: str
+    text: str  # original
+    outlet: str | None
+    published: str | None
+    english: bool
+    sentences: list[Sentence]
+    attributions: list[dict[str, Any]]  # attributions.jsonl records ([] when not analysed)
+    sentence_vectors: Any  # one row per non-artefact sentence, or None (a duplicate, or no embeddings)
+    threads: int = EMBED_THREADS  # for any embedding a preparer does
+
+
+# What a corpus pass asks the unit to make for it from one analysed article (the runner hands
+# them in by name; the unit knows nothing of the passes above it): a plain module-level
+# function of an `Analysed`, so it pickles by name, returning something picklable (or None).
+Prepare = Callable[[Analysed], Any]
 
 
 def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bool = False,
                   events: bool = False, actors: str | None = None, embeddings: bool = False,
-                  prepare: Prepare | None = None) -> list[Analysis]:
+                  prepare: dict[str, Prepare] | None = None) -> list[Analysis]:
     """Analyse a batch of articles; a failure in one article does not fail the others.
 
     Each text is first normalised (`normalize.text`: the analysis view, with its map back to the
@@ -85,8 +97,9 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
     With `embeddings`, the headline and the non-artefact sentences of every article that is not
     an exact duplicate are embedded (`language.embed`, one thread: the workers are the
     parallelism) and its lead vector made; a failure there leaves the vectors to the corpus passes.
-    With `prepare` (see `Prepare`), each English article with vectors and attributions is also
-    handed to it; a failure there leaves the work to the pass that asked.
+    With `prepare` (name -> `Prepare`), each article analysed without error is then handed to
+    each preparer, whose result is kept under its name; a failure there leaves the work to the
+    pass that asked.
     """
     nlp = load_nlp(parse)
     out: list[Analysis | None] = [None] * len(payloads)
@@ -126,25 +139,27 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
                 out[i].sentences = sentences_of(p, load_blank()(p.norm_text))
             except Exception as exc:  # noqa: BLE001
                 out[i].error = f"sentence splitting failed: {type(exc).__name__}: {exc}"
-    if embeddings:
-        for p, r in zip(payloads, out):
-            if r is not None and r.error is None and not p.duplicate:
-                _embed(p, r)
-                if prepare is not None and r.english and r.sentence_vectors is not None:
-                    _prepare(prepare, p, r)
+    for p, r in zip(payloads, out):
+        if r is None or r.error is not None:
+            continue
+        if embeddings and not p.duplicate:
+            _embed(p, r)
+        if prepare:
+            _prepare(prepare, p, r)
     return [a for a in out if a is not None]
 
 
-def _prepare(prepare: Prepare, p: Payload, r: Analysis) -> None:
-    # the records as the store gives them back (JSON), so the pass sees the same either way
-    sentences = json.loads(json.dumps([s.to_json() for s in r.sentences], ensure_ascii=False))
-    attributions = json.loads(json.dumps(r.attributions or [], ensure_ascii=False))
-    try:
-        r.prepared = prepare(p.article_id, p.text, p.outlet, p.published, sentences, attributions,
-                             r.sentence_vectors, threads=EMBED_THREADS)
-    except Exception as exc:  # noqa: BLE001 - the pass that asked does it itself
-        log.warning("preparing %s for %s failed: %s: %s", p.article_id, getattr(prepare, "__module__", "?"),
-                    type(exc).__name__, exc)
+def _prepare(prepare: dict[str, Prepare], p: Payload, r: Analysis) -> None:
+    view = Analysed(p.article_id, p.text, p.outlet, p.published, r.english, r.sentences, r.attributions or [],
+                    r.sentence_vectors)
+    for name, fn in prepare.items():
+        try:
+            made = fn(view)
+        except Exception as exc:  # noqa: BLE001 - the pass that asked does it itself
+            log.warning("preparing %s for %s failed: %s: %s", p.article_id, name, type(exc).__name__, exc)
+            continue
+        if made is not None:
+            r.prepared[name] = made
 
 
 def _embed(p: Payload, r: Analysis) -> None:

@@ -55,14 +55,14 @@ class Analyze(Stage):
 
     def __init__(self, jobs: int | None = None, batch_size: int = BATCH_SIZE, parse: bool = False,
                  attributions: bool = False, events: bool = False, actors: str | None = None,
-                 embeddings: bool = False, prepare: Prepare | None = None) -> None:
+                 embeddings: bool = False, prepare: dict[str, Prepare] | None = None) -> None:
         self.jobs = jobs or default_jobs()
         self.embeddings = embeddings  # sentence and lead vectors (read by stories, provenance, claims)
         self.parse = parse
         self.attributions = attributions
         self.events = events  # code events from the same parse (newstrace.events)
         self.actors = actors  # a user's actor dictionary (path), for the event coder
-        self.prepare = prepare  # what a corpus pass asks the unit to make for it (unit.Prepare)
+        self.prepare = prepare or {}  # what the corpus passes ask the unit to make, by name (unit.Prepare)
         self.batch_size = batch_size
         self._pool: ProcessPoolExecutor | None = None
 
@@ -96,8 +96,8 @@ class Analyze(Stage):
             if res.events is not None:
                 article.events = res.events
                 stats.notes["events"] += len(res.events)
-            if res.prepared is not None:
-                article.claim_source = res.prepared
+            if res.prepared:
+                article.prepared = res.prepared
             if res.sentence_vectors is not None:
                 article.title_vector, article.sentence_vectors = res.title_vector, res.sentence_vectors
                 article.embedding = res.lead_vector

@@ -86,9 +86,9 @@ def _refuse(analysed):
 def test_the_unit_prepares_what_the_corpus_passes_ask_for():
     """Preparers handed in by name run in the workers as in this process, give what the passes
     would compute themselves, and one that fails costs only its own result."""
-    from newstrace.claims.corpus import load_source, source_version
+    from newstrace.claims.source import load_source, source_version
     from newstrace.provenance.candidates import minhash, prepared_minhash, to_bytes
-    from newstrace.claims.corpus import prepared_source
+    from newstrace.claims.source import prepared_source
 
     prepare = {"minhash": prepared_minhash, "claims": prepared_source}
     n = INLINE_MAX + 3
@@ -111,3 +111,22 @@ def test_the_unit_prepares_what_the_corpus_passes_ask_for():
     Pipeline([Analyze(jobs=1, embeddings=True, prepare={"broken": _refuse, "minhash": prepared_minhash})]).run(
         _articles(1), RunContext(on_article_done=done.append))
     assert list(done[0].prepared) == ["minhash"] and done[0].sentences
+
+
+def test_workers_replaced_mid_stream_give_the_same_results(monkeypatch):
+    """A worker retired after its quota of batches (`WORKER_BATCHES`, to keep memory flat) is
+    replaced without losing or reordering anything."""
+    import sys
+
+    import pytest
+
+    from newstrace.unit import stage as unit_stage
+
+    if sys.version_info < (3, 11):
+        pytest.skip("workers are replaced only on Python 3.11 and later")
+    monkeypatch.setattr(unit_stage, "WORKER_BATCHES", 1)
+    n = INLINE_MAX + 40  # five batches: every worker is replaced at least once
+    replaced = _run(2, n)
+    inline = _run(1, n)
+    assert [a.id for a in replaced] == [f"a{i}" for i in range(n)]
+    assert [[s.to_json() for s in a.sentences] for a in replaced] == [[s.to_json() for s in a.sentences] for a in inline]

@@ -205,7 +205,8 @@ def test_worker_processes_check_as_this_process_does(example, monkeypatch):
 def test_a_stored_source_checks_as_a_built_one(example):
     """A Source read back from the store (`dump_source`, `load_source`) gives every article the
     same claim records as one built afresh from its sentences and attributions."""
-    from newstrace.claims.corpus import Checker, check_source, dump_source, load_source
+    from newstrace.claims.corpus import Checker, check_source
+    from newstrace.claims.source import dump_source, load_source
     from newstrace.store import Store
 
     out, _, _ = example

@@ -140,7 +140,7 @@ def test_a_source_keeps_its_denials_through_the_store_form():
     a denial refers to, with the claims and their vectors."""
     import numpy as np
 
-    from newstrace.claims.corpus import build_source, dump_source, load_source
+    from newstrace.claims.source import build_source, dump_source, load_source
 
     text = ("Kestrel Yards is selling 40 patrol boats to the navy. According to the Daily Lantern: "
             "The shipyard has denied the reports. The mayor denied that the council had sold the harbour "

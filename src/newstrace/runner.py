@@ -17,7 +17,7 @@ from typing import Any
 from newstrace import __version__
 from newstrace.export import export_store, write_summary
 from newstrace.claims.stage import Claims
-from newstrace.claims.corpus import prepared_source
+from newstrace.claims.source import prepared_source
 from newstrace.provenance.candidates import prepared_minhash
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read

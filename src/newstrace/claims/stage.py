@@ -20,7 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
-from newstrace.claims.corpus import Checker, Source, dump_source, source_version
+from newstrace.claims.corpus import Checker
+from newstrace.claims.source import Source, dump_source, source_version
 from newstrace.pipeline import RunContext, Stage, StageStats
 from newstrace.records import Article
 from newstrace.store import Store

@@ -148,7 +148,8 @@ def compare(article_a: Article, article_b: Article) -> dict[str, Any]:
 def b_claims(article_a: Article, article_b: Article, label_a: str, label_b: str) -> list[dict[str, Any]]:
     """B's check-worthy claims, each checked against A alone (claims.jsonl records; `article_id`
     and evidence `article_id` are the articles' labels)."""
-    from newstrace.claims.corpus import build_source, check_source
+    from newstrace.claims.corpus import check_source
+    from newstrace.claims.source import build_source
 
     def source(article: Article, label: str):  # type: ignore[no-untyped-def]
         return build_source(label, article.text, article.source, article.published,

@@ -295,7 +295,7 @@ class Store(StoriesTables, ProvenanceTables, ClaimsTables):
                        [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.attributions)])
         db.executemany("INSERT INTO events(article_id, idx, record) VALUES (?,?,?)",
                        [(a.id, i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(a.events)])
-        if a.prepared.get("claims") is not None:  # (version, blob): claims.corpus.prepared_source
+        if a.prepared.get("claims") is not None:  # (version, blob): claims.source.prepared_source
             db.execute("INSERT INTO claim_sources(article_id, version, blob) VALUES (?,?,?)",
                        (a.id, *a.prepared["claims"]))
         self._maybe_commit()

@@ -26,7 +26,7 @@ class ClaimsTables:
         self._maybe_commit()
 
     def claim_source(self, article_id: str, version: str) -> bytes | None:
-        """An English article's Source for the claims pass (`claims.corpus.dump_source`), if stored
+        """An English article's Source for the claims pass (`claims.source.dump_source`), if stored
         under `version`."""
         row = self.db.execute(
             "SELECT s.blob FROM claim_sources s JOIN articles a ON a.id=s.article_id WHERE s.article_id=? "

@@ -48,7 +48,8 @@ MEMBERS_RANKED = 300  # larger stories: members nearest in arrival instead of by
 DENIAL_COSINE = {"minilm": 0.6, "static": 0.62}
 SOURCE_CACHE = 256
 DOC_VECTOR_CACHE = 20_000  # 1.5 KB each: story-mates' vectors, read once while their story is checked
-CHECK_VERSION = "claims-1"
+CHECK_VERSION = "claims-2"
+TIE_DECIMALS = 5  # candidates whose best sentences rank this close are taken in candidate order
 
 
 def _fmt_number(n: dict[str, Any]) -> str:
@@ -181,8 +182,11 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
         top = float(bm.max()) if len(bm) else 0.0
         rank = cos_all[i] + (0.5 * bm / top if top > 0 else 0.0)
         best = [float(rank[offsets[j]:offsets[j + 1]].max()) for j in range(len(cands))]
+        # the best first; candidates as close as makes no difference (the same sentence in two
+        # articles, its scores a rounding apart) in candidate order, not by float noise
+        ranked = sorted(range(len(cands)), key=lambda j: (-round(best[j], TIE_DECIMALS), j))
         judged = []
-        for j in np.argsort(best)[::-1][:JUDGED]:
+        for j in ranked[:JUDGED]:
             s = cands[int(j)]
             sl = slice(int(offsets[j]), int(offsets[j + 1]))
             seeded = any(r is s for r, _seed in restated.get(i, ()))

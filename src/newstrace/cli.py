@@ -78,19 +78,29 @@ def analyze(
     fmt: str = typer.Option("text", "--format", help="Run summary on stdout: 'text' or 'json'."),
     quiet: bool = typer.Option(False, "--quiet", "-q",
                                help="No progress bar and no per-input messages; the summary only."),
+    executor: str = typer.Option("local", "--executor",
+                                 help="Where the per-article analysis runs: 'local' (worker processes on "
+                                      "this machine) or 'ray' (a Ray cluster; pip install 'newstrace[ray]')."),
+    address: Optional[str] = typer.Option(None, "--address",
+                                          help="With --executor ray: the cluster to join (as `ray start --head` "
+                                               "prints it); default: RAY_ADDRESS, else a local cluster for the run."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="With --executor ray: workers to start (default: the cluster's CPUs)."),
 ) -> None:
     """Analyse articles and write the report, the JSONL exports and the database to --out."""
     from newstrace.language.nlp import ModelMissing
     from newstrace.runner import AnalyzeOptions
     from newstrace.runner import analyze as run_analyze
     from newstrace.store import StoreError
+    from newstrace.unit.cluster import RayMissing
 
     if fmt not in ("text", "json"):
         err.print(f"error: --format must be 'text' or 'json', not {fmt!r}")
         raise typer.Exit(EXIT_USAGE)
     options = AnalyzeOptions(limit=limit, jobs=jobs, max_bytes=max_bytes, max_chars=max_chars,
                              attributions=attributions, claims=claims, events=events,
-                             actors=str(actors) if actors else None, report=report)
+                             actors=str(actors) if actors else None, report=report, executor=executor,
+                             address=address, workers=workers)
     show_progress = not quiet and err.is_terminal
 
     def on_skip(s) -> None:  # type: ignore[no-untyped-def]
@@ -121,7 +131,7 @@ def analyze(
     except KeyboardInterrupt:
         err.print(f"interrupted: everything saved so far is in {out_dir}; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
-    except (StoreError, ModelMissing, OSError, ValueError) as exc:
+    except (StoreError, ModelMissing, RayMissing, OSError, ValueError) as exc:
         err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
         raise typer.Exit(EXIT_ERROR)
 

@@ -94,6 +94,19 @@ def analysis_signature(opts: "AnalyzeOptions") -> str:
     return h.hexdigest()
 
 
+def _analyze_stage(opts: "AnalyzeOptions") -> Analyze:
+    """The per-article unit's stage, on the executor the options name."""
+    kwargs: dict[str, Any] = dict(attributions=opts.attributions, events=opts.events, actors=opts.actors,
+                                  embeddings=True, prepare=_preparers(opts))
+    if opts.executor == "ray":
+        from newstrace.unit.cluster import RayAnalyze
+
+        return RayAnalyze(opts.jobs, address=opts.address, workers=opts.workers, **kwargs)
+    if opts.executor != "local":
+        raise ValueError(f"--executor must be 'local' or 'ray', not {opts.executor!r}")
+    return Analyze(opts.jobs, **kwargs)
+
+
 def _preparers(opts: "AnalyzeOptions") -> dict[str, Any]:
     """What the corpus passes ask the per-article unit to make for them (`unit.Prepare`)."""
     out: dict[str, Any] = {"minhash": prepared_minhash}
@@ -114,6 +127,9 @@ class AnalyzeOptions:
     events: bool = True  # code who did what to whom as CAMEO events (English articles)
     actors: str | None = None  # a user's actor dictionary (TOML in the shape of data/actors.toml)
     detail_limit: int = 2000  # articles shown in full in the report
+    executor: str = "local"  # where the per-article unit runs: "local" (processes) or "ray"
+    address: str | None = None  # the Ray cluster to join (--executor ray)
+    workers: int | None = None  # Ray workers to start (default: the cluster's CPUs)
 
 
 @dataclass(slots=True)
@@ -160,6 +176,13 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
         from newstrace.events.actors import actor_table
 
         actor_table(Path(opts.actors))  # ValueError naming the file, before anything runs
+    if opts.executor == "ray":
+        from newstrace.unit.cluster import check_address, ray_module
+
+        ray_module()  # RayMissing, saying what to install, before anything runs
+        check_address(opts.address)  # and when no cluster answers there
+    elif opts.executor != "local":
+        raise ValueError(f"--executor must be 'local' or 'ray', not {opts.executor!r}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with OutputLock(out):  # StoreError at once when another run writes there
@@ -209,8 +232,7 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
         Resume(store, reanalyse=reanalyse),
         FindArtefacts(),
         MarkDuplicates(store),
-        Analyze(opts.jobs, attributions=opts.attributions, events=opts.events, actors=opts.actors,
-                embeddings=True, prepare=_preparers(opts)),
+        _analyze_stage(opts),
         Save(store),
         Stories(store),
         Provenance(store),

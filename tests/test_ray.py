@@ -100,7 +100,7 @@ def test_a_worker_killed_mid_stream_loses_nothing(cluster):
     def on_done(a):
         done.append(a)
         if len(done) == 1:  # the first batch is back: kill a worker with batches queued on it
-            cluster.kill(stage.actors[1])
+            cluster.kill(stage.ray_actors[1])
 
     summary = Pipeline([stage]).run(articles(), RunContext(on_article_done=on_done))
     local: list[Article] = []

@@ -94,7 +94,7 @@ class RayAnalyze(Analyze):
         super().__init__(*args, **kwargs)
         self.address = address
         self.workers = workers
-        self.actors: list[Any] = []  # the live actors' handles, while the stream runs
+        self.ray_actors: list[Any] = []  # the live Ray actors, while the stream runs (not `actors`: the actor file)
 
     def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         ray = ray_module()
@@ -118,7 +118,7 @@ class RayAnalyze(Analyze):
         def start() -> Any:
             return actor_class.remote(parse, parser, embeddings)
 
-        actors = self.actors = [start() for _ in range(n)]
+        actors = self.ray_actors = [start() for _ in range(n)]
         stats.notes[f"Ray workers: {n}"] += 1
         args = (self.parse, self.attributions, self.events, self.actors, self.embeddings, self.prepare)
         pending: deque[tuple[list[Article], int, Any]] = deque()

@@ -42,8 +42,21 @@ def test_version_and_help_document_every_option():
     top = runner.invoke(app, ["--help"])
     assert top.exit_code == 0 and "analyze" in top.output and "Exit codes" in top.output
     helptext = runner.invoke(app, ["analyze", "--help"], terminal_width=200).output
-    for option in ("--out", "--limit", "--jobs", "--max-bytes", "--max-chars", "--report", "--format", "--quiet"):
+    for option in ("--out", "--limit", "--jobs", "--max-bytes", "--max-chars", "--report", "--format", "--quiet",
+                   "--executor", "--address", "--workers"):
         assert option in helptext, option
+
+
+def test_a_bad_executor_or_cluster_address_is_an_error_naming_it(tmp_path):
+    from newstrace.cli import EXIT_ERROR
+
+    corpus = str(_corpus(tmp_path))
+    res = runner.invoke(app, ["analyze", corpus, "--out", str(tmp_path / "o1"), "--executor", "spark"])
+    assert res.exit_code == EXIT_ERROR and "--executor must be 'local' or 'ray'" in res.output
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'newstrace[ray]')")
+    res = runner.invoke(app, ["analyze", corpus, "--out", str(tmp_path / "o2"), "--executor", "ray",
+                              "--address", "not-an-address"])
+    assert res.exit_code == EXIT_ERROR and "is not HOST:PORT" in res.output
 
 
 def test_analyze_writes_schema_outputs_and_names_skipped_inputs(tmp_path):

@@ -62,7 +62,7 @@ def test_a_store_keeps_one_sentence_model(tmp_path, monkeypatch):
 # Layers, lowest first: a module may import its own layer's packages and lower layers, never a
 # higher one (not even inside a function). Data flows one way, up this list.
 LAYERS = [
-    {"records", "compat", "pipeline", "workers", "data"},
+    {"records", "compat", "digest", "pipeline", "workers", "data"},
     {"store"},
     {"ingest", "normalize"},
     {"language"},

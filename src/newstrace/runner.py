@@ -18,6 +18,7 @@ from newstrace import __version__
 from newstrace.export import export_store, write_summary
 from newstrace.claims.stage import Claims
 from newstrace.claims.source import prepared_source
+from newstrace.digest import code_digest
 from newstrace.provenance.candidates import prepared_minhash
 from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
@@ -47,24 +48,6 @@ ANALYSIS_DATA = {"always": ("artefacts.toml",),
 # from the store, so a change to them needs no new analysis.
 CORPUS_DATA = ("story_model.json", "provenance_model.json", "family_model.json", "style_model.npz",
                "claim_model.json", "nli_head.npz", "nli_head_static.npz", "antonyms.toml")
-
-
-def code_digest(sources: Sequence[str]) -> str:
-    """A digest of Python sources that ignores comments, docstrings and layout: what the code does."""
-    import ast
-    import hashlib
-
-    h = hashlib.sha1()
-    for text in sources:
-        tree = ast.parse(text)
-        for node in ast.walk(tree):
-            body = getattr(node, "body", None)
-            if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
-                    and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                    and isinstance(body[0].value.value, str)):
-                node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
-        h.update(ast.dump(tree).encode())
-    return h.hexdigest()
 
 
 def analysis_signature(opts: "AnalyzeOptions") -> str:
@@ -102,9 +85,7 @@ def _analyze_stage(opts: "AnalyzeOptions") -> Analyze:
         from newstrace.unit.cluster import RayAnalyze
 
         return RayAnalyze(opts.jobs, address=opts.address, workers=opts.workers, **kwargs)
-    if opts.executor != "local":
-        raise ValueError(f"--executor must be 'local' or 'ray', not {opts.executor!r}")
-    return Analyze(opts.jobs, **kwargs)
+    return Analyze(opts.jobs, **kwargs)  # `analyze` refused any other executor
 
 
 def _preparers(opts: "AnalyzeOptions") -> dict[str, Any]:

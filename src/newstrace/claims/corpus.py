@@ -34,7 +34,7 @@ import numpy as np
 
 from newstrace.language.embed import per_model
 from newstrace.claims.extract import Claim
-from newstrace.claims.source import Source, build_source, load_source, source_version
+from newstrace.claims.source import Source, build_source, load_source, source_version, who_denied
 from newstrace.provenance.align import Seed, seeds, units
 from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, judge, model,
                                       name_found, number_found, tokens)
@@ -156,8 +156,7 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
         return []
     threshold = model().threshold
     cands = [s for s in others if len(s.text.sentences) and s.id != me.id]
-    own_denials = {t: (c, (c.attribution or {}).get("source") or "a source")
-                   for c in me.claims for t in c.denies}
+    own_denials = {t: (c, who_denied(c)) for c in me.claims for t in c.denies}
     if not cands:
         return [_record(c, "unsupported", 0.0, [], ["no other article in the corpus tells this story"],
                              own_denials, 0) for c in me.claims]
@@ -187,7 +186,7 @@ def check_source(me: Source, others: list[Source]) -> list[dict[str, Any]]:
         ranked = sorted(range(len(cands)), key=lambda j: (-round(best[j], TIE_DECIMALS), j))
         judged = []
         for j in ranked[:JUDGED]:
-            s = cands[int(j)]
+            s = cands[j]
             sl = slice(int(offsets[j]), int(offsets[j + 1]))
             seeded = any(r is s for r, _seed in restated.get(i, ()))
             judged.append((s, judge(s.text, ct, cos=cos_all[i][sl], bm=bm[sl], seeded=seeded)))

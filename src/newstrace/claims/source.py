@@ -22,6 +22,7 @@ import numpy as np
 
 from newstrace.claims.extract import Claim, extract_claims
 from newstrace.claims.support import NAME_LABELS, Text, index_words, tokens
+from newstrace.digest import code_digest
 from newstrace.language.embed import dim, sentence_model
 from newstrace.provenance.align import Unit, units
 
@@ -72,7 +73,7 @@ def build_source(article_id: str, text: str, outlet: str | None, published: str 
         from newstrace.language.embed import embed
 
         for (c, _), v in zip(contents, embed([text for _, text in contents], threads=threads)):
-            src.denials.append((c, _who(c), v))
+            src.denials.append((c, who_denied(c), v))
     return src
 
 
@@ -86,15 +87,17 @@ _SOURCE_CODE = ("newstrace.claims.source", "newstrace.claims.extract", "newstrac
 @cache
 def source_version() -> str:
     """What a stored Source depends on: its format, the code that builds it and the sentence
-    model. A Source stored under another version is built again by the claims pass."""
+    model (comments and docstrings aside: `digest.code_digest`). A Source stored under another
+    version is built again by the claims pass."""
     import importlib.util
 
-    h = hashlib.sha1(f"{SOURCE_FORMAT}|{sentence_model()}".encode())
+    sources = []
     for name in _SOURCE_CODE:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
-            with open(spec.origin, "rb") as f:
-                h.update(f.read())
+            with open(spec.origin, encoding="utf-8") as f:
+                sources.append(f.read())
+    h = hashlib.sha1(f"{SOURCE_FORMAT}|{sentence_model()}|{code_digest(sources)}".encode())
     return h.hexdigest()[:16]
 
 
@@ -182,7 +185,8 @@ def _claim_vectors(claims: list[Claim], body: list[dict[str, Any]], vecs: np.nda
     return out
 
 
-def _who(c: Claim) -> str:
+def who_denied(c: Claim) -> str:
+    """Who a denial claim says denied it."""
     return (c.attribution or {}).get("source") or "a source"
 
 
@@ -190,7 +194,7 @@ def _denied(src: Source) -> None:
     """Which sentences a denial in the article refers to."""
     by_id = {c.id: c for c in src.claims}
     for c in src.claims:
-        who = _who(c)
+        who = who_denied(c)
         for target in c.denies:
             t = by_id.get(target)
             if t is None:

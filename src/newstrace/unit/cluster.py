@@ -16,15 +16,14 @@ when it is missing.
 from __future__ import annotations
 
 import logging
-import os
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from newstrace.pipeline import RunContext, StageStats, batches
 from newstrace.records import Article
-from newstrace.unit import EMBED_THREADS, Analysis, Payload, analyze_batch
-from newstrace.unit.stage import IN_FLIGHT_PER_WORKER, Analyze, _payload
+from newstrace.unit import Analysis, Payload, analyze_batch
+from newstrace.unit.stage import IN_FLIGHT_PER_WORKER, Analyze, _payload, load_models
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +65,7 @@ class UnitWorker:
     """What one Ray actor holds: the loaded models, and the unit over a batch."""
 
     def __init__(self, parse: bool, parser: bool, embeddings: bool) -> None:
-        from newstrace.language.embed import backend
-        from newstrace.language.nlp import load_nlp, load_parser
-
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        load_nlp(parse)
-        if parser:
-            load_parser()
-        if embeddings:
-            backend(EMBED_THREADS)
+        load_models(parse, parser, embeddings)
 
     def analyze(self, payloads: list[Payload], *args: Any) -> list[Analysis]:
         return analyze_batch(payloads, *args)

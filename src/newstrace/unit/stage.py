@@ -41,13 +41,18 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _init_worker(parent: int, parse: bool, attributions: bool = False, embeddings: bool = False) -> None:
-    die_with_parent(parent)
+def load_models(parse: bool, parser: bool = False, embeddings: bool = False) -> None:
+    """Load, once in a worker (a local process or a Ray actor), the models the unit will use."""
     load_nlp(parse)
-    if attributions:
+    if parser:
         load_parser()
     if embeddings:
         embed_backend(EMBED_THREADS)
+
+
+def _init_worker(parent: int, parse: bool, attributions: bool = False, embeddings: bool = False) -> None:
+    die_with_parent(parent)
+    load_models(parse, attributions, embeddings)
 
 
 def _payload(article: Article) -> Payload:

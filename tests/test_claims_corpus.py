@@ -225,3 +225,25 @@ def test_a_stored_source_checks_as_a_built_one(example):
             assert loaded[a].text.vectors.flags.writeable
     finally:
         store.close()
+
+
+def test_a_damaged_stored_source_is_built_again(example):
+    """A stored Source that cannot be read (a damaged blob) costs nothing but the time to build
+    the article again from its sentences and attributions."""
+    from newstrace.claims.corpus import Checker, check_source
+    from newstrace.claims.source import source_version
+    from newstrace.store import Store
+
+    out, _, _ = example
+    store = Store(out / "newstrace.db")
+    try:
+        ids = store.english_article_ids()
+        before = Checker(store)
+        expected = check_source(before.source(ids[0]), [before.source(c) for c in ids[1:]])
+        store.put_claim_source(ids[0], source_version(), b"not a stored source")
+        store.commit()
+        after = Checker(store)
+        got = check_source(after.source(ids[0]), [after.source(c) for c in ids[1:]])
+    finally:
+        store.close()
+    assert expected and got == expected

@@ -26,6 +26,7 @@ and an interrupted pass resumes where it stopped.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
@@ -39,6 +40,8 @@ from newstrace.provenance.align import Seed, seeds, units
 from newstrace.claims.support import (NAME_LABELS, Text, bm25_query, judge, model,
                                       name_found, number_found, tokens)
 from newstrace.store import Store
+
+log = logging.getLogger(__name__)
 
 CANDIDATES = 24  # other articles a claim may be checked against
 JUDGED = 4  # of those, how many are judged in full for each claim
@@ -129,7 +132,11 @@ class Checker:
     def _load(self, article_id: str) -> Source | None:
         blob = self.store.claim_source(article_id, source_version())
         if blob is not None:
-            return load_source(blob)
+            try:
+                return load_source(blob)
+            except Exception as exc:  # noqa: BLE001 - a damaged stored Source is built again
+                log.warning("stored claims source of %s unreadable (%s: %s); built again",
+                            article_id, type(exc).__name__, exc)
         return self.build(article_id)
 
     def build(self, article_id: str) -> Source | None:

@@ -38,3 +38,25 @@ def test_onnx_order_and_batching_do_not_change_vectors():
     whole = E.backend().encode(texts, 32)
     small = E.backend().encode(texts, 3)
     assert np.allclose(whole, small, atol=1e-5)
+
+
+def _first_load(_: int) -> tuple[str, np.ndarray]:
+    backend = E._OnnxBackend(1, "int8")
+    return backend.name, backend.encode([TEXTS[0]], 1)
+
+
+def test_processes_that_start_together_build_the_cached_graph_once(tmp_path, monkeypatch):
+    # Analysis workers load the models at the same moment on a fresh machine (as in CI): each
+    # must end up with the same int8 graph, none falling back to PyTorch on the other's files.
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    monkeypatch.setenv("NEWSTRACE_CACHE", str(tmp_path))
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as pool:
+        (n1, v1), (n2, v2) = pool.map(_first_load, range(2))
+    assert n1 == n2 == "onnx"
+    assert np.array_equal(v1, v2)
+    assert np.allclose(v1, E.backend().encode([TEXTS[0]], 1), atol=1e-6)
+    built = sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".onnx")
+    assert len(built) == 2 and sum(name.endswith("-int8.onnx") for name in built) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".quantise-") or "inferred" in p.name]

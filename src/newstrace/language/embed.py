@@ -20,9 +20,11 @@ The model is loaded once per process, on first use.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import tempfile
 import threading
 import warnings
 from collections.abc import Sequence
@@ -73,6 +75,30 @@ def cache_dir() -> Path:
         return Path(os.environ["NEWSTRACE_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "newstrace"
+
+
+@contextlib.contextmanager
+def _building() -> Any:
+    """Hold the cache folder's lock while one process builds a cached model file.
+
+    Analysis workers start together and each loads the models: without the lock, two of them
+    export or quantise the same graph at once, one fails on the other's intermediate file and
+    falls back to PyTorch, and the run mixes two kinds of vectors. Callers check again, inside
+    the lock, whether the file now exists.
+    """
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): the temporary names still keep builds apart
+        yield
+        return
+    with open(folder / ".build.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class _TorchBackend:
@@ -132,10 +158,24 @@ def _quantise(src: Path, dest: Path) -> None:
     """int8 weights for the graph's matrix products (per output channel), float32 elsewhere."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul"])
-    os.replace(tmp, dest)
+    # ONNX Runtime writes its shape-inferred copy beside the input graph under a fixed name: work
+    # in a private folder, so that no other process's quantisation can meet this one's files.
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".quantise-") as work:
+        link = Path(work) / src.name
+        try:
+            link.symlink_to(src)
+        except OSError:
+            import shutil
+
+            shutil.copyfile(src, link)
+        tmp = Path(work) / dest.name
+        logging.disable(logging.WARNING)  # its advice to pre-process the graph, on the root logger
+        try:
+            quantize_dynamic(str(link), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"])
+        finally:
+            logging.disable(logging.NOTSET)
+        os.replace(tmp, dest)
 
 
 def precision() -> str:
@@ -157,16 +197,18 @@ class _OnnxBackend:
         st = weights.stat()
         tag = hashlib.sha1(f"{weights}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
         graph = cache_dir() / f"all-minilm-l6-v2-{tag}.onnx"
-        if not graph.is_file():
-            log.info("exporting the MiniLM encoder to %s (once)", graph)
-            _export_onnx(src, graph)
+        quantised = graph.with_name(graph.stem + "-int8.onnx")
+        wanted = quantised if precision == "int8" else graph
+        if not wanted.is_file():
+            with _building():
+                if not graph.is_file():
+                    log.info("exporting the MiniLM encoder to %s (once)", graph)
+                    _export_onnx(src, graph)
+                if precision == "int8" and not quantised.is_file():
+                    log.info("quantising the MiniLM encoder to %s (once)", quantised)
+                    _quantise(graph, quantised)
         self.precision = precision
-        if precision == "int8":
-            quantised = graph.with_name(graph.stem + "-int8.onnx")
-            if not quantised.is_file():
-                log.info("quantising the MiniLM encoder to %s (once)", quantised)
-                _quantise(graph, quantised)
-            graph = quantised
+        graph = wanted
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
@@ -244,9 +286,10 @@ class _StaticBackend:
     def __init__(self) -> None:
         path = static_dir()
         if not (path / "model.safetensors").is_file():
-            log.info("distilling static embeddings from MiniLM into %s (once)", path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _distil(model_dir(), path)
+            with _building():
+                if not (path / "model.safetensors").is_file():
+                    log.info("distilling static embeddings from MiniLM into %s (once)", path)
+                    _distil(model_dir(), path)
         from model2vec import StaticModel
 
         self.model = StaticModel.from_pretrained(str(path))  # a local folder: nothing is downloaded

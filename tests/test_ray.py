@@ -82,30 +82,101 @@ def test_an_address_nobody_answers_on_is_refused_at_once(tmp_path):
         analyze([str(ROOT / "examples" / "corpus")], tmp_path / "out", AnalyzeOptions(executor="ray", address="nowhere"))
 
 
-def test_a_worker_killed_mid_stream_loses_nothing(cluster):
-    """An actor killed while batches are queued on it: its batch is analysed on the driver, a new
-    actor takes its place, and every article comes back once, in order, as the local unit gives it."""
+def _notes(result, stage="analyze"):
+    return next(s for s in result.summary.stages if s.name == stage).notes
+
+
+def test_cut_into_many_shards_the_records_are_the_same(cluster, tmp_path, monkeypatch):
+    """Shards of one or two files and byte ranges of three lines of a JSON Lines file, read by two
+    workers at once: the driver takes them in plan order, so every record is the local run's."""
+    from newstrace.ingest import shards
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in (ROOT / "examples" / "corpus").iterdir():
+        (corpus / f.name).write_bytes(f.read_bytes())
+    lines = (corpus / "wire-feed.jsonl").read_bytes().splitlines(keepends=True)
+    (corpus / "wire-feed.jsonl").write_bytes(b"".join(lines * 3))  # the same stories again: ids made unique
+    monkeypatch.setattr(shards, "SHARD_RECORDS", 2)
+    monkeypatch.setattr(shards, "SHARD_BYTES", 3000)
+    plan = [s for s in shards.plan_shards([str(corpus)]) if isinstance(s, shards.Shard)]
+    assert len(plan) >= 6 and any(s.end >= 0 for s in plan)
+    local = analyze([str(corpus)], tmp_path / "local", AnalyzeOptions(jobs=2, report=False))
+    on_ray = analyze([str(corpus)], tmp_path / "ray", AnalyzeOptions(report=False, executor="ray", workers=2))
+    assert on_ray.totals == local.totals
+    assert _notes(on_ray)["shards read"] == len(plan)
+    a, b = _records(tmp_path / "local"), _records(tmp_path / "ray")
+    for name in EXPORTS:
+        assert a[name] == b[name], name
+
+
+def test_a_rerun_skips_the_shards_done_and_reads_the_rest(cluster, tmp_path, monkeypatch):
+    """A run stopped part way (here by --limit) records the shards it finished; the next run skips
+    those without reading them, reads the others, and ends with the records of one whole run."""
+    from newstrace.ingest import shards
+    from newstrace.store import Store
+
+    monkeypatch.setattr(shards, "SHARD_RECORDS", 1)
+    corpus = [str(ROOT / "examples" / "corpus")]
+    ray_opts = dict(report=False, executor="ray", workers=2)
+    first = analyze(corpus, tmp_path / "ray", AnalyzeOptions(limit=2, **ray_opts))
+    done_first = _notes(first)["shards read"]
+    assert 1 <= done_first < 5
+    second = analyze(corpus, tmp_path / "ray", AnalyzeOptions(**ray_opts))
+    assert _notes(second)["shards done by an earlier run, not read again"] == done_first
+    assert _notes(second)["shards read"] + done_first == 5
+    store = Store(tmp_path / "ray" / "newstrace.db")
+    log = list(store.iter_shards())
+    store.close()
+    assert len(log) == 5 and len({r["key"] for r in log}) == 5  # each shard recorded once
+    assert all(r["attempts"] == 1 and r["worker"] for r in log)
+    whole = analyze(corpus, tmp_path / "local", AnalyzeOptions(jobs=2, report=False))
+    assert second.totals == whole.totals
+    assert sum(r["articles"] for r in log) == whole.totals["articles"]
+    a, b = _records(tmp_path / "local"), _records(tmp_path / "ray")
+    for name in ("articles", "sentences", "attributions", "events"):
+        assert a[name] == b[name], name
+    third = analyze(corpus, tmp_path / "ray", AnalyzeOptions(**ray_opts))
+    assert _notes(third)["shards done by an earlier run, not read again"] == 5
+
+
+def test_a_worker_killed_mid_shard_loses_nothing(cluster, tmp_path):
+    """An actor killed while reading a shard (with others queued on it): a new actor reads that
+    shard again from the record after the last one taken, the queued shards go to it, and every
+    record comes back once, in order, analysed as the local unit analyses it."""
+    from newstrace.ingest import ReadOptions, read_paths
+    from newstrace.ingest.shards import plan_shards
     from newstrace.pipeline import Pipeline, RunContext
     from newstrace.records import Article
-    from newstrace.unit.cluster import RayAnalyze
+    from newstrace.unit.cluster import RayAnalyze, RayShards
     from newstrace.unit.stage import Analyze
 
-    def articles():
-        return [Article(id=f"a{i}", text=f"Ferry {i} Delayed\nThe ferry from Ostra to Velmar was delayed by "
-                                         f"{i + 2} hours on Friday, the operator Nordline said.") for i in range(80)]
+    for i in range(60):
+        (tmp_path / f"ferry{i:02d}.txt").write_text(
+            f"Ferry {i} Delayed\nThe ferry from Ostra to Velmar was delayed by {i + 2} hours on Friday, "
+            "the operator Nordline said.\n", encoding="utf-8")
+    plan = list(plan_shards([str(tmp_path)], records=12))
+    stage = RayAnalyze(batch_size=4)
+    finished = []
+    runner = RayShards(stage, ReadOptions(), workers=2, finished=lambda shard, counts: finished.append((shard, counts)))
+    stage.shards = runner
+    taken = []
 
-    stage = RayAnalyze(batch_size=4, workers=2)
+    def stream():
+        for item in runner.stream(plan):
+            taken.append(item)
+            if len(taken) == 2:  # shard 0 is being read: kill its worker
+                cluster.kill(runner.ray_actors[0])
+            yield item
+
     done: list[Article] = []
-
-    def on_done(a):
-        done.append(a)
-        if len(done) == 1:  # the first batch is back: kill a worker with batches queued on it
-            cluster.kill(stage.ray_actors[1])
-
-    summary = Pipeline([stage]).run(articles(), RunContext(on_article_done=on_done))
+    summary = Pipeline([stage]).run(stream(), RunContext(on_article_done=done.append))
+    expected = list(read_paths([str(tmp_path)]))
+    assert [a.id for a in done] == [a.id for a in expected]
     local: list[Article] = []
-    Pipeline([Analyze(jobs=1, batch_size=4)]).run(articles(), RunContext(on_article_done=local.append))
-    assert [a.id for a in done] == [f"a{i}" for i in range(80)]
+    Pipeline([Analyze(jobs=1, batch_size=4)]).run(read_paths([str(tmp_path)]), RunContext(on_article_done=local.append))
     assert [[s.to_json() for s in a.sentences] for a in done] == [[s.to_json() for s in a.sentences] for a in local]
-    notes = summary.stages[0].notes
-    assert notes["batches analysed on the driver after a Ray worker died"] >= 1
+    assert [s.key for s, _ in finished] == [s.key for s in plan]  # every shard finished once, in order
+    assert [c["records"] for _, c in finished] == [12] * 5
+    assert max(c["attempts"] for _, c in finished) == 2
+    assert summary.stages[0].notes["shards read again after their worker died"] >= 1

@@ -152,6 +152,9 @@ class Article:
     # "minhash" (provenance's index key; read by provenance), "claims" ((version, bytes): the
     # article as the claims pass reads it; stored by `save`).
     prepared: dict[str, Any] = field(default_factory=dict)
+    # In flight only: the unit's result (`unit.Analysis`) when a Ray worker read and analysed the
+    # article before the stream reached `analyze` (`unit.cluster`), which applies it.
+    analysis: Any = None
     _hash: str | None = None
 
     @property

@@ -24,7 +24,7 @@ from newstrace.ingest import ReadOptions, read_paths
 from newstrace.ingest.stage import Read
 from newstrace.unit.stage import Analyze
 from newstrace.normalize.stages import FindArtefacts, MarkDuplicates
-from newstrace.pipeline import Pipeline, RunContext, RunSummary
+from newstrace.pipeline import Pipeline, RunContext, RunSummary, Stage
 from newstrace.records import SCHEMA_VERSION, Article, Skipped, safe_path
 from newstrace.store import DB_NAME, OutputLock, Store, StoreError
 from newstrace.store.stages import Resume, Save
@@ -77,15 +77,30 @@ def analysis_signature(opts: "AnalyzeOptions") -> str:
     return h.hexdigest()
 
 
-def _analyze_stage(opts: "AnalyzeOptions") -> Analyze:
-    """The per-article unit's stage, on the executor the options name."""
+def _reading_and_analysis(paths: Sequence[str], opts: "AnalyzeOptions", store: Store, read: Read,
+                           reanalyse: bool, exclude: tuple[str, ...]) -> tuple[Iterator[Any], list[Stage]]:
+    """The stream of records and the stages up to the per-article unit's, on the executor the
+    options name: locally, this process reads and worker processes analyse; on Ray, the workers
+    read shards of the input themselves and analyse them (`unit.cluster`), and this process
+    settles what needs the store."""
     kwargs: dict[str, Any] = dict(attributions=opts.attributions, events=opts.events, actors=opts.actors,
                                   embeddings=True, prepare=_preparers(opts))
+    limits = dict(max_bytes=opts.max_bytes, max_chars=opts.max_chars)
     if opts.executor == "ray":
-        from newstrace.unit.cluster import RayAnalyze
+        from newstrace.ingest.shards import plan_shards
+        from newstrace.unit.cluster import RayAnalyze, RayShards
 
-        return RayAnalyze(opts.jobs, address=opts.address, workers=opts.workers, **kwargs)
-    return Analyze(opts.jobs, **kwargs)  # `analyze` refused any other executor
+        stage = RayAnalyze(opts.jobs, **kwargs)
+        stage.shards = RayShards(stage, ReadOptions(**limits), address=opts.address, workers=opts.workers,
+                                 done=(lambda key: False) if reanalyse else store.shard_done,
+                                 finished=lambda shard, counts: store.put_shard(shard.key, shard.label, **counts))
+        source = stage.shards.stream(plan_shards(list(paths), ReadOptions(exclude=exclude)))
+        # artefacts are found by the workers, with the reading
+        return source, [read, Resume(store, reanalyse=reanalyse), MarkDuplicates(store), stage]
+    source = read_paths(list(paths), ReadOptions(**limits, exclude=exclude,
+                                                 seen=read.counting((lambda key: False) if reanalyse else store.seen)))
+    return source, [read, Resume(store, reanalyse=reanalyse), FindArtefacts(), MarkDuplicates(store),
+                    Analyze(opts.jobs, **kwargs)]  # `analyze` refused any other executor
 
 
 def _preparers(opts: "AnalyzeOptions") -> dict[str, Any]:
@@ -162,6 +177,9 @@ def analyze(paths: Sequence[str], out_dir: Path | str, options: AnalyzeOptions |
 
         ray_module()  # RayMissing, saying what to install, before anything runs
         check_address(opts.address)  # and when no cluster answers there
+        if "-" in [str(p) for p in paths]:
+            raise ValueError("standard input cannot be read by Ray workers: save it to a file, "
+                             "or use --executor local")
     elif opts.executor != "local":
         raise ValueError(f"--executor must be 'local' or 'ray', not {opts.executor!r}")
     out = Path(out_dir)
@@ -208,23 +226,11 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
 
     context = RunContext(on_skip=skip, on_article_done=on_article or (lambda a: None))
     read = Read(opts.limit)
-    stages = [
-        read,
-        Resume(store, reanalyse=reanalyse),
-        FindArtefacts(),
-        MarkDuplicates(store),
-        _analyze_stage(opts),
-        Save(store),
-        Stories(store),
-        Provenance(store),
-        Families(store),
-    ]
+    source, stages = _reading_and_analysis(paths, opts, store, read, reanalyse, (os.path.realpath(out),))
+    stages += [Save(store), Stories(store), Provenance(store), Families(store)]
     if opts.claims:
         stages.append(Claims(store, jobs=opts.jobs, on_progress=on_progress))
     pipeline = Pipeline(stages)
-    source = read_paths(list(paths), ReadOptions(max_bytes=opts.max_bytes, max_chars=opts.max_chars,
-                                                 seen=read.counting((lambda key: False) if reanalyse else store.seen),
-                                                 exclude=(os.path.realpath(out),)))
     try:
         summary = pipeline.run(source, context)
     except BaseException:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from newstrace.ingest.common import (
     LOGGER, STDIN_PATH, ReadOptions, input_key, os_reason, skip,
@@ -97,7 +98,12 @@ def _guarded(path: str, items: Iterator[Article | Skipped]) -> Iterator[Article 
         yield skip(path, f"unexpected error while reading: {type(exc).__name__}: {exc}")
 
 
-def _read_any(path: str, options: ReadOptions) -> Iterator[Article | Skipped]:
+# What a walk does with each regular file it finds: (path, explicit) -> records. Reading
+# (`read_path`) by default; planning shards (`ingest.shards`) lists the files instead.
+Visit = Callable[[str, ReadOptions, bool], Iterator[Any]]
+
+
+def _read_any(path: str, options: ReadOptions, visit: Visit = read_path) -> Iterator[Any]:
     """A path the user named: a folder is walked, a file is read, anything else is skipped."""
     try:
         st = os.stat(path)
@@ -110,9 +116,9 @@ def _read_any(path: str, options: ReadOptions) -> Iterator[Article | Skipped]:
     if _excluded(path, options):
         yield skip(path, OWN_OUTPUT, problem=False)
     elif stat.S_ISDIR(st.st_mode):
-        yield from _walk(path, options)
+        yield from _walk(path, options, visit)
     elif stat.S_ISREG(st.st_mode):
-        yield from read_path(path, options, explicit=True)
+        yield from visit(path, options, True)
     else:
         yield skip(path, f"not a regular file ({_file_type(st.st_mode)})")
 
@@ -139,7 +145,7 @@ def _file_type(mode: int) -> str:
     return "special file"
 
 
-def _walk(root: str, options: ReadOptions) -> Iterator[Article | Skipped]:
+def _walk(root: str, options: ReadOptions, visit: Visit = read_path) -> Iterator[Any]:
     """Every file under `root`, depth first in name order, skipping hidden names (".x").
 
     Symbolic links to folders are followed; one that leads back into a folder being read
@@ -151,11 +157,11 @@ def _walk(root: str, options: ReadOptions) -> Iterator[Article | Skipped]:
         yield skip(root, os_reason(exc, root))
         return
     ident = (st.st_dev, st.st_ino)
-    yield from _walk_folder(root, options, visited={ident}, ancestors=(ident,))
+    yield from _walk_folder(root, options, visited={ident}, ancestors=(ident,), visit=visit)
 
 
 def _walk_folder(folder: str, options: ReadOptions, visited: set[tuple[int, int]],
-                 ancestors: tuple[tuple[int, int], ...]) -> Iterator[Article | Skipped]:
+                 ancestors: tuple[tuple[int, int], ...], visit: Visit = read_path) -> Iterator[Any]:
     if len(ancestors) > MAX_DEPTH:
         yield skip(folder, f"folder nested more than {MAX_DEPTH} levels deep")
         return
@@ -182,8 +188,8 @@ def _walk_folder(folder: str, options: ReadOptions, visited: set[tuple[int, int]
                 yield skip(path, "folder already read through another link", problem=False)
             else:
                 visited.add(ident)
-                yield from _walk_folder(path, options, visited, (*ancestors, ident))
+                yield from _walk_folder(path, options, visited, (*ancestors, ident), visit)
         elif stat.S_ISREG(st.st_mode):
-            yield from read_path(path, options, explicit=False)
+            yield from visit(path, options, False)
         else:
             yield skip(path, f"not a regular file ({_file_type(st.st_mode)})")

@@ -56,6 +56,41 @@ def read_jsonl(path: str, options: ReadOptions | None = None) -> Iterator[Articl
         yield from _read_stream(f, path, "jsonl", options)
 
 
+def read_jsonl_range(path: str, start: int, end: int, first_line: int,
+                     options: ReadOptions | None = None) -> Iterator[Article | Skipped]:
+    """The lines of an uncompressed JSON Lines file between byte `start` and byte `end`, both at
+    the start of a line, the first being line `first_line + 1` (a shard, `ingest.shards`): the
+    same records, with the same line numbers and ids, as reading the whole file gives there."""
+    options = options or ReadOptions()
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        yield skip(path, os_reason(exc, path))
+        return
+    with f:
+        try:
+            f.seek(start)
+        except OSError as exc:
+            yield skip(path, os_reason(exc, path))
+            return
+        yield from _read_lines(_Range(f, end - start), path, "jsonl", options, first_line, part=True)
+
+
+class _Range:
+    """`readline` over the next `left` bytes of a file, and no further."""
+
+    def __init__(self, f: IO[bytes], left: int) -> None:
+        self.f = f
+        self.left = left
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        line = self.f.readline(self.left if size < 0 else min(size, self.left))
+        self.left -= len(line)
+        return line
+
+
 def _read_stream(raw: IO[bytes], path: str, fmt: str, options: ReadOptions) -> Iterator[Article | Skipped]:
     """Articles from a byte stream of JSON lines, decompressing it if it is gzip."""
     stream: IO[bytes] = raw
@@ -69,18 +104,20 @@ def _read_stream(raw: IO[bytes], path: str, fmt: str, options: ReadOptions) -> I
     yield from _read_lines(stream, path, fmt, options)
 
 
-def _read_lines(stream: IO[bytes], path: str, fmt: str, options: ReadOptions) -> Iterator[Article | Skipped]:
-    """The line loop: one Article or Skipped per non-blank line."""
+def _read_lines(stream: IO[bytes] | _Range, path: str, fmt: str, options: ReadOptions,
+                first_line: int = 0, part: bool = False) -> Iterator[Article | Skipped]:
+    """The line loop: one Article or Skipped per non-blank line (numbered after `first_line`;
+    a `part` of a file is not reported empty: the file may have records in its other parts)."""
     stem = file_stem(path)
     max_bytes = options.max_bytes
-    n = 0  # lines read
+    n = first_line  # lines read
     records = 0  # non-blank lines among them
     while True:
         where = f"line {n + 1}"
         try:
             line = stream.readline(max_bytes + 1)
             if not line:
-                if not records:
+                if not records and not part:
                     yield skip(path, "empty file" if n == 0 else "empty file: only blank lines")
                 return
             n += 1

@@ -90,6 +90,10 @@ CREATE TABLE IF NOT EXISTS provenance_links (
 CREATE INDEX IF NOT EXISTS provenance_links_source ON provenance_links(source_id);
 CREATE TABLE IF NOT EXISTS provenance_articles (article_id TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS families (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shards (
+    key TEXT PRIMARY KEY, label TEXT NOT NULL, run_id INTEGER, records INTEGER NOT NULL,
+    articles INTEGER NOT NULL, skipped INTEGER NOT NULL, seconds REAL NOT NULL, attempts INTEGER NOT NULL,
+    worker TEXT, finished TEXT NOT NULL);
 """
 # Columns added after a table was first created (older stores get them on opening).
 _ADDED_COLUMNS = {"derivations": [("extra", "TEXT")]}
@@ -411,10 +415,30 @@ class Store(StoriesTables, ProvenanceTables, ClaimsTables):
         self.db.execute('INSERT INTO skipped(run_id, path, "where", reason, stage, problem) VALUES (?,?,?,?,?,?)',
                         (self.run_id, skip.path, skip.where, skip.reason, skip.stage, int(skip.problem)))
 
+    def put_shard(self, key: str, label: str, records: int, articles: int, skipped: int, seconds: float,
+                  attempts: int, worker: str | None, finished: str) -> None:
+        """Record a shard of the input as done (`--executor ray`): in the transaction that holds its
+        last articles, so a shard is marked done exactly when all its articles are stored."""
+        self._begin()
+        self.db.execute("INSERT OR REPLACE INTO shards(key, label, run_id, records, articles, skipped, seconds, "
+                        "attempts, worker, finished) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (key, label, self.run_id, records, articles, skipped, seconds, attempts, worker, finished))
+
+    def shard_done(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM shards WHERE key = ?", (key,)).fetchone() is not None
+
+    def iter_shards(self) -> Iterator[dict[str, Any]]:
+        """The shards done, in the order they were finished (the per-shard log of a Ray run)."""
+        cur = self.db.execute("SELECT key, label, run_id, records, articles, skipped, seconds, attempts, worker, "
+                              "finished FROM shards ORDER BY rowid")
+        for row in cur:
+            yield dict(zip(("key", "label", "run_id", "records", "articles", "skipped", "seconds", "attempts",
+                            "worker", "finished"), row))
+
     # -- reading ----------------------------------------------------------------------
     def count(self, table: str) -> int:
         assert table in ("articles", "sentences", "entities", "numbers", "skipped", "stories", "attributions",
-                         "claims", "events")
+                         "claims", "events", "shards")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def iter_articles(self) -> Iterator[dict[str, Any]]:

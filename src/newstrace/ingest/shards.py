@@ -7,10 +7,11 @@ records and `Shard`s:
 - consecutive files (text, HTML, JSON, feeds, WARC) grouped up to `SHARD_RECORDS` files or
   `SHARD_BYTES` bytes, so a folder of many small files makes few shards and a large WARC file
   is a shard of its own (a compressed WARC cannot be cut without reading it);
-- an uncompressed JSON Lines file over `SHARD_BYTES` cut into byte ranges of `SHARD_RECORDS`
-  lines (or `SHARD_BYTES` bytes), each starting at a line, with the number of the line it
-  starts at, so the records, their line numbers and ids are the ones reading the whole file
-  gives. Planning counts the file's line breaks once (a sequential read); nothing is parsed.
+- an uncompressed JSON Lines file over `SPLIT_FROM` bytes cut into byte ranges of
+  `SHARD_RECORDS` lines (or `SHARD_BYTES` bytes), each starting at a line, with the number of
+  the line it starts at, so the records, their line numbers and ids are the ones reading the
+  whole file gives. Planning counts the file's line breaks once (a sequential read); nothing
+  is parsed.
 
 `read_shard` gives a shard's records exactly as `read_paths` gives them there, so a run over
 shards, taken in plan order, reads what a run over the paths reads. A shard's `key` names it
@@ -35,6 +36,9 @@ from newstrace.records import Article, Skipped
 SHARD_RECORDS = 256
 # Bytes per shard, at most (a single larger file is a shard of its own).
 SHARD_BYTES = 64 * 1024 * 1024
+# JSON Lines files larger than this are cut into ranges (a few dozen news articles): a small input
+# is spread over the workers too.
+SPLIT_FROM = 64 * 1024
 # Bytes read at a time while counting a JSON Lines file's lines.
 _SCAN_CHUNK = 8 * 1024 * 1024
 
@@ -63,15 +67,17 @@ class Shard:
 
 
 def plan_shards(paths: Sequence[str], options: ReadOptions | None = None, records: int | None = None,
-                max_bytes: int | None = None) -> Iterator[Shard | Skipped]:
+                max_bytes: int | None = None, split_from: int | None = None) -> Iterator[Shard | Skipped]:
     """The inputs as shards and skips, in the order `read_paths` reads them (see the module),
-    at most `records` records (default `SHARD_RECORDS`) and `max_bytes` (`SHARD_BYTES`) a shard.
+    at most `records` records (default `SHARD_RECORDS`) and `max_bytes` (`SHARD_BYTES`) a shard;
+    JSON Lines files over `split_from` bytes (`SPLIT_FROM`) cut into ranges.
 
     Standard input ("-") cannot be cut into shards that another machine reads: it raises
     ValueError."""
     options = options or ReadOptions()
     records = records or SHARD_RECORDS
     max_bytes = max_bytes or SHARD_BYTES
+    split_from = min(max_bytes, split_from or SPLIT_FROM)
     group: list[tuple[str, bool, int, int]] = []  # path, explicit, size, mtime_ns
     size = 0
 
@@ -90,7 +96,7 @@ def plan_shards(paths: Sequence[str], options: ReadOptions | None = None, record
                 yield _storable(item)
                 continue
             file, explicit, st = item
-            if st.st_size > max_bytes and _plain_jsonl(file, explicit):
+            if st.st_size > split_from and _plain_jsonl(file, explicit):
                 yield from flush()
                 yield from _ranges(file, explicit, st, records, max_bytes)
                 continue

@@ -85,7 +85,7 @@ def check_address(address: str | None, timeout: float = 5.0) -> None:
 SHARDS_PER_WORKER = 3
 # Result batches an actor may run ahead of the driver within one shard (Ray's generator
 # backpressure): bounds what a large shard (a whole WARC file) holds in the object store.
-AHEAD_BATCHES = 64
+AHEAD_BATCHES = 256
 # Times a shard is given to a new actor after the one reading it died, before it is reported.
 MAX_ATTEMPTS = 3
 

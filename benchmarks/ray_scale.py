@@ -81,11 +81,13 @@ def _profile(samples: list[tuple[float, int]]) -> str:
     return " ".join(picks) + " MB"
 
 
-def throughput(n: int, base: Path, workers: int) -> None:
+def throughput(n: int, base: Path, workers: int, only: str | None = None) -> None:
     corpus = news_corpus.write(news_corpus.build(n), base / f"corpus-{n}")[0]
     py = sys.executable
     results = {}
     for name, extra in (("local", ["--jobs", str(workers)]), ("ray", ["--executor", "ray", "--workers", str(workers)])):
+        if only and name != only:
+            continue
         out_dir = base / f"out-{name}-{n}"
         cmd = [py, "-m", "newstrace", "analyze", str(corpus), "--out", str(out_dir), "--quiet", "--format", "json",
                "--no-report", *extra]
@@ -93,8 +95,12 @@ def throughput(n: int, base: Path, workers: int) -> None:
         summary = json.loads(out)
         stages = {st["stage"]: round(st["seconds"], 1) for st in summary["summary"]["stages"]}
         results[name] = n / wall
+        with open(base / f"driver-rss-{name}-{n}.json", "w") as fh:
+            json.dump(samples, fh)
         print(f"{name}: {n} articles in {wall:.1f} s = {n / wall:.2f} articles/s; driver RSS peak {peak / 2**20:.0f} MB; "
               f"driver RSS at each tenth of the run: {_profile(samples)}; stage seconds {stages}", flush=True)
+    if only:
+        return
     print(f"Ray / local throughput: {results['ray'] / results['local']:.3f} (bar 0.8)")
     same = [name for name in EXPORTS
             if filecmp.cmp(base / f"out-local-{n}" / f"{name}.jsonl", base / f"out-ray-{n}" / f"{name}.jsonl", shallow=False)]
@@ -165,6 +171,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, help="throughput: local and Ray executors on this many articles")
     ap.add_argument("--fault", type=int, help="fault run on this many articles")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--only", choices=("local", "ray"), help="throughput: run one executor only")
     ap.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     args = ap.parse_args()
     if not news_corpus.available():
@@ -175,7 +182,7 @@ def main() -> None:
     base = args.keep or Path(tmp.name)
     print(f"cores: {os.cpu_count()}; workers: {args.workers}", flush=True)
     if args.n:
-        throughput(args.n, base, args.workers)
+        throughput(args.n, base, args.workers, args.only)
     if args.fault:
         fault(args.fault, base, args.workers)
     tmp.cleanup()

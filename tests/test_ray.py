@@ -88,8 +88,12 @@ def _notes(result, stage="analyze"):
 
 def test_cut_into_many_shards_the_records_are_the_same(cluster, tmp_path, monkeypatch):
     """Shards of one or two files and byte ranges of three lines of a JSON Lines file, read by two
-    workers at once: the driver takes them in plan order, so every record is the local run's."""
+    workers at once: the driver takes them in plan order, so every record is the local run's. The
+    claims are checked in Ray tasks that carry their Sources, with the local pass's records."""
+    from newstrace.claims import stage as claims_stage
     from newstrace.ingest import shards
+
+    monkeypatch.setattr(claims_stage, "PARALLEL_FROM", 1)  # workers (local) and tasks (Ray) even for a few articles
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -105,6 +109,8 @@ def test_cut_into_many_shards_the_records_are_the_same(cluster, tmp_path, monkey
     on_ray = analyze([str(corpus)], tmp_path / "ray", AnalyzeOptions(report=False, executor="ray", workers=2))
     assert on_ray.totals == local.totals
     assert _notes(on_ray)["shards read"] == len(plan)
+    assert _notes(on_ray, "claims")["checked in Ray tasks (2 CPUs)"] == 1
+    assert _notes(local, "claims")["worker processes: 2"] == 1
     a, b = _records(tmp_path / "local"), _records(tmp_path / "ray")
     for name in EXPORTS:
         assert a[name] == b[name], name

@@ -79,8 +79,10 @@ def analyze(
     quiet: bool = typer.Option(False, "--quiet", "-q",
                                help="No progress bar and no per-input messages; the summary only."),
     executor: str = typer.Option("local", "--executor",
-                                 help="Where the per-article analysis runs: 'local' (worker processes on "
-                                      "this machine) or 'ray' (a Ray cluster; pip install 'newstrace[ray]')."),
+                                 help="Where reading and the per-article analysis run: 'local' (worker processes "
+                                      "on this machine) or 'ray' (Ray workers read the input in shards, analyse "
+                                      "it and check the claims; a rerun skips finished shards; "
+                                      "pip install 'newstrace[ray]')."),
     address: Optional[str] = typer.Option(None, "--address",
                                           help="With --executor ray: the cluster to join (as `ray start --head` "
                                                "prints it); default: RAY_ADDRESS, else a local cluster for the run."),

@@ -7,6 +7,7 @@ report written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -101,6 +102,16 @@ def _reading_and_analysis(paths: Sequence[str], opts: "AnalyzeOptions", store: S
                                                  seen=read.counting((lambda key: False) if reanalyse else store.seen)))
     return source, [read, Resume(store, reanalyse=reanalyse), FindArtefacts(), MarkDuplicates(store),
                     Analyze(opts.jobs, **kwargs)]  # `analyze` refused any other executor
+
+
+def _executor_session(opts: "AnalyzeOptions") -> Any:
+    """Ray kept up for the whole stream and the passes after it (one cluster for the unit's
+    actors and the claims tasks); nothing for the local executor."""
+    if opts.executor == "ray":
+        from newstrace.unit.cluster import ray_session
+
+        return ray_session(opts.address)
+    return contextlib.nullcontext()
 
 
 def _preparers(opts: "AnalyzeOptions") -> dict[str, Any]:
@@ -229,10 +240,11 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
     source, stages = _reading_and_analysis(paths, opts, store, read, reanalyse, (os.path.realpath(out),))
     stages += [Save(store), Stories(store), Provenance(store), Families(store)]
     if opts.claims:
-        stages.append(Claims(store, jobs=opts.jobs, on_progress=on_progress))
+        stages.append(Claims(store, jobs=opts.jobs, on_progress=on_progress, executor=opts.executor))
     pipeline = Pipeline(stages)
     try:
-        summary = pipeline.run(source, context)
+        with _executor_session(opts):
+            summary = pipeline.run(source, context)
     except BaseException:
         store.finish_run("interrupted", _now(), {})
         store.close()

@@ -61,10 +61,11 @@ class Claims(Stage):
     name = "claims"
 
     def __init__(self, store: Store, on_progress: Callable[[str, int, int], None] | None = None,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, executor: str = "local") -> None:
         self.store = store
         self.on_progress = on_progress or (lambda phase, done, total: None)
         self.jobs = jobs or len(os.sched_getaffinity(0))
+        self.executor = executor  # "ray": the checks run as Ray tasks (`claims.cluster`)
 
     def run(self, articles: Iterator[Article], stats: StageStats, run: RunContext) -> Iterator[Article]:
         yield from articles
@@ -85,11 +86,13 @@ class Claims(Stage):
         if len(ids) > len(todo):
             stats.notes["articles already checked against the same articles"] += len(ids) - len(todo)
         statuses: Counter = Counter()
-        with self._workers(len(todo)) as pool:
-            if pool is not None:
+        with self._workers(len(todo), checker) as pool:
+            if isinstance(pool, ProcessPoolExecutor):
                 stats.notes[f"worker processes: {self.jobs}"] += 1
-            if todo:
-                self._prepare(checker, pool, stats)
+            elif pool is not None:
+                stats.notes[f"checked in Ray tasks ({self.jobs} CPUs)"] += 1
+            if todo:  # Sources missing are built by local workers, which read the store
+                self._prepare(checker, pool if isinstance(pool, ProcessPoolExecutor) else None, stats)
             for n, (article_id, signature, records) in enumerate(self._checked(checker, pool, todo), 1):
                 self.store.put_claims(article_id, records, signature)
                 stats.processed += 1
@@ -104,8 +107,16 @@ class Claims(Stage):
         return statuses
 
     @contextmanager
-    def _workers(self, n: int) -> Iterator[ProcessPoolExecutor | None]:
-        """`jobs` worker processes reading the store when `n` articles are worth them, else None."""
+    def _workers(self, n: int, checker: Checker) -> Iterator[Any]:
+        """`jobs` worker processes reading the store (or, on Ray, a `RayChecks` sending the checks
+        to the cluster) when `n` articles are worth them, else None."""
+        if self.executor == "ray" and n >= PARALLEL_FROM:
+            from newstrace.claims.cluster import RayChecks
+
+            ray_pool = RayChecks(checker)
+            self.jobs = ray_pool.cpus()
+            yield ray_pool
+            return
         if self.jobs <= 1 or n < PARALLEL_FROM:
             yield None
             return
@@ -132,7 +143,7 @@ class Claims(Stage):
             self.on_progress("preparing claims", n, len(ids))
         self.store.commit()
 
-    def _checked(self, checker: Checker, pool: ProcessPoolExecutor | None,
+    def _checked(self, checker: Checker, pool: Any,
                  todo: list[tuple[str, list[str], str]]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
         """(article, signature, claim records) for each article to check: in this process, or in
         the workers (each keeps its own cache of candidate articles; the articles of one story go
@@ -145,7 +156,7 @@ class Claims(Stage):
         for (article_id, _), records in self._map(pool, _check_chunk, local, [(a, c) for a, c, _ in todo]):
             yield article_id, signatures[article_id], records
 
-    def _map(self, pool: ProcessPoolExecutor | None, remote: Callable[[list[Any]], list[Any]],
+    def _map(self, pool: Any, remote: Callable[[list[Any]], list[Any]],
              local: Callable[[list[Any]], list[Any]], items: list[Any]) -> Iterator[tuple[Any, Any]]:
         """(item, result) for each item, in order: chunks of `CHUNK` in the pool (at most two per
         worker in flight), else here. If a worker dies (out of memory, killed), the rest is done

@@ -28,6 +28,7 @@ when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -37,6 +38,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from newstrace.ingest.common import ReadOptions
 from newstrace.ingest.shards import Shard, read_shard
@@ -90,6 +93,22 @@ AHEAD_BATCHES = 256
 MAX_ATTEMPTS = 3
 
 
+@contextlib.contextmanager
+def ray_session(address: str | None = None) -> Iterator[Any]:
+    """Ray, initialised for the length of a run: joins the cluster at `address` (or the one
+    `RAY_ADDRESS` names), else starts a local one, and shuts down only what it started."""
+    ray = ray_module()
+    started = False
+    if not ray.is_initialized():
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        started = True
+    try:
+        yield ray
+    finally:
+        if started:
+            ray.shutdown()
+
+
 class UnitWorker:
     """What one Ray actor holds: the loaded models; it reads shards and runs the unit over them."""
 
@@ -123,6 +142,19 @@ def _analysed(batch: list[Article | Skipped], args: tuple[Any, ...]) -> list[tup
     articles = [a for a in batch if isinstance(a, Article)]
     results = iter(analyze_batch([_payload(a) for a in articles], *args) if articles else [])
     return [(item, next(results) if isinstance(item, Article) else None) for item in batch]
+
+
+def _owned(analysis: Analysis | None) -> Analysis | None:
+    """The result with its arrays copied out of Ray's buffer: Ray reads numpy arrays without
+    copying them, so a vector the corpus passes keep (a live story's lead vector, the candidate
+    indexes) would otherwise keep its whole batch's buffer alive (the driver measured 1.2 GB
+    instead of 0.6 at 10,000 articles)."""
+    if analysis is not None:
+        for name in ("title_vector", "sentence_vectors", "lead_vector"):
+            value = getattr(analysis, name)
+            if isinstance(value, np.ndarray):
+                setattr(analysis, name, value.copy())
+    return analysis
 
 
 @dataclass
@@ -162,19 +194,13 @@ class RayShards:
         self.ray_actors: list[Any] = []  # the live actors, while the stream runs
 
     def stream(self, plan: Iterable[Shard | Skipped]) -> Iterator[Article | Skipped]:
-        ray = ray_module()
-        started = False
-        if not ray.is_initialized():
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False, configure_logging=False)
-            started = True
-        try:
-            yield from self._stream(ray, iter(plan))
-        finally:
-            for a in self.ray_actors:
-                ray.kill(a)
-            self.ray_actors = []
-            if started:
-                ray.shutdown()
+        with ray_session(self.address) as ray:
+            try:
+                yield from self._stream(ray, iter(plan))
+            finally:
+                for a in self.ray_actors:
+                    ray.kill(a)
+                self.ray_actors = []
 
     def _stream(self, ray: Any, plan: Iterator[Shard | Skipped]) -> Iterator[Article | Skipped]:  # noqa: C901
         n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -231,7 +257,7 @@ class RayShards:
                         for item, analysis in ray.get(ref):
                             head.taken += 1
                             if isinstance(item, Article):
-                                item.analysis = analysis
+                                item.analysis = _owned(analysis)
                                 head.articles += 1
                             else:
                                 head.skipped += 1

@@ -89,6 +89,10 @@ def throughput(n: int, base: Path, workers: int, only: str | None = None) -> Non
         if only and name != only:
             continue
         out_dir = base / f"out-{name}-{n}"
+        if out_dir.exists():  # a fresh run, not a resumed one
+            import shutil
+
+            shutil.rmtree(out_dir)
         cmd = [py, "-m", "newstrace", "analyze", str(corpus), "--out", str(out_dir), "--quiet", "--format", "json",
                "--no-report", *extra]
         wall, samples, peak, out = run_measured(cmd)

@@ -186,3 +186,20 @@ def test_a_worker_killed_mid_shard_loses_nothing(cluster, tmp_path):
     assert [c["records"] for _, c in finished] == [12] * 5
     assert max(c["attempts"] for _, c in finished) == 2
     assert summary.stages[0].notes["shards read again after their worker died"] >= 1
+
+
+def test_result_vectors_do_not_keep_ray_buffers(cluster, tmp_path):
+    """Ray gives numpy arrays as read-only views into its buffers: a vector a corpus pass keeps
+    would keep its whole batch alive. The driver holds copies it owns."""
+    from newstrace.ingest import ReadOptions
+    from newstrace.ingest.shards import plan_shards
+    from newstrace.unit.cluster import RayAnalyze, RayShards
+
+    for i in range(3):
+        (tmp_path / f"ferry{i}.txt").write_text(f"Ferry {i} Delayed\nThe ferry was delayed by {i + 2} hours.\n")
+    stage = RayAnalyze(batch_size=2, embeddings=True)
+    items = list(RayShards(stage, ReadOptions(), workers=1).stream(plan_shards([str(tmp_path)])))
+    assert len(items) == 3
+    for a in items:
+        for v in (a.analysis.sentence_vectors, a.analysis.lead_vector):
+            assert v is not None and v.flags.owndata and v.flags.writeable

@@ -102,6 +102,7 @@ def test_cut_into_many_shards_the_records_are_the_same(cluster, tmp_path, monkey
     lines = (corpus / "wire-feed.jsonl").read_bytes().splitlines(keepends=True)
     (corpus / "wire-feed.jsonl").write_bytes(b"".join(lines * 3))  # the same stories again: ids made unique
     monkeypatch.setattr(shards, "SHARD_RECORDS", 2)
+    monkeypatch.setattr(shards, "SHARD_FILES", 2)
     monkeypatch.setattr(shards, "SHARD_BYTES", 3000)
     plan = [s for s in shards.plan_shards([str(corpus)]) if isinstance(s, shards.Shard)]
     assert len(plan) >= 6 and any(s.end >= 0 for s in plan)
@@ -122,7 +123,7 @@ def test_a_rerun_skips_the_shards_done_and_reads_the_rest(cluster, tmp_path, mon
     from newstrace.ingest import shards
     from newstrace.store import Store
 
-    monkeypatch.setattr(shards, "SHARD_RECORDS", 1)
+    monkeypatch.setattr(shards, "SHARD_FILES", 1)
     corpus = [str(ROOT / "examples" / "corpus")]
     ray_opts = dict(report=False, executor="ray", workers=2)
     first = analyze(corpus, tmp_path / "ray", AnalyzeOptions(limit=2, **ray_opts))

@@ -4,7 +4,7 @@
 paths that cannot be read) without reading any article, and yields, in that order, `Skipped`
 records and `Shard`s:
 
-- consecutive files (text, HTML, JSON, feeds, WARC) grouped up to `SHARD_RECORDS` files or
+- consecutive files (text, HTML, JSON, feeds, WARC) grouped up to `SHARD_FILES` files or
   `SHARD_BYTES` bytes, so a folder of many small files makes few shards and a large WARC file
   is a shard of its own (a compressed WARC cannot be cut without reading it);
 - an uncompressed JSON Lines file over `SPLIT_FROM` bytes cut into byte ranges of
@@ -34,6 +34,9 @@ from newstrace.records import Article, Skipped
 # Records (files, or lines of a JSON Lines file) per shard: a few hundred keeps every worker
 # busy while the driver takes the results in input order, and makes a lost shard cheap to redo.
 SHARD_RECORDS = 256
+# Files per shard: fewer, since a file may hold many articles (a feed, a small WARC file), and a
+# folder of a few hundred files is then spread over every worker.
+SHARD_FILES = 32
 # Bytes per shard, at most (a single larger file is a shard of its own).
 SHARD_BYTES = 64 * 1024 * 1024
 # JSON Lines files larger than this are cut into ranges (a few dozen news articles): a small input
@@ -69,13 +72,14 @@ class Shard:
 def plan_shards(paths: Sequence[str], options: ReadOptions | None = None, records: int | None = None,
                 max_bytes: int | None = None, split_from: int | None = None) -> Iterator[Shard | Skipped]:
     """The inputs as shards and skips, in the order `read_paths` reads them (see the module),
-    at most `records` records (default `SHARD_RECORDS`) and `max_bytes` (`SHARD_BYTES`) a shard;
+    at most `records` records (default: `SHARD_FILES` files, `SHARD_RECORDS` lines) and
+    `max_bytes` (`SHARD_BYTES`) a shard;
     JSON Lines files over `split_from` bytes (`SPLIT_FROM`) cut into ranges.
 
     Standard input ("-") cannot be cut into shards that another machine reads: it raises
     ValueError."""
     options = options or ReadOptions()
-    records = records or SHARD_RECORDS
+    files, lines = (records, records) if records else (SHARD_FILES, SHARD_RECORDS)
     max_bytes = max_bytes or SHARD_BYTES
     split_from = min(max_bytes, split_from or SPLIT_FROM)
     group: list[tuple[str, bool, int, int]] = []  # path, explicit, size, mtime_ns
@@ -98,9 +102,9 @@ def plan_shards(paths: Sequence[str], options: ReadOptions | None = None, record
             file, explicit, st = item
             if st.st_size > split_from and _plain_jsonl(file, explicit):
                 yield from flush()
-                yield from _ranges(file, explicit, st, records, max_bytes)
+                yield from _ranges(file, explicit, st, lines, max_bytes)
                 continue
-            if group and (len(group) >= records or size + st.st_size > max_bytes):
+            if group and (len(group) >= files or size + st.st_size > max_bytes):
                 yield from flush()
             group.append((file, explicit, st.st_size, st.st_mtime_ns))
             size += st.st_size

@@ -155,3 +155,11 @@ def test_events_command_prints_events_and_json(tmp_path):
 def test_events_command_names_a_missing_file(tmp_path):
     res = CliRunner().invoke(app, ["events", str(tmp_path / "no-such-story.txt")])
     assert res.exit_code == EXIT_ERROR and "no-such-story.txt: no such file" in res.output
+
+
+def test_armed_sides_that_clash_fight_and_protesters_that_clash_riot():
+    # "clash with" is a fight (190) between armed sides; with the police it is a violent protest (145)
+    fight = one(code_text("Rebels clashed with Congolese troops in a gun battle."), "19")
+    assert pair(fight) == ("CODREB", "CODMIL") and fight["plover"] == "ASSAULT"
+    riot = one(code_text("Demonstrators clashed with Egyptian police on Friday."), "145")
+    assert pair(riot) == ("EGYOPP", "EGYCOP")

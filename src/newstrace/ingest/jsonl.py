@@ -47,10 +47,9 @@ def read_jsonl(path: str, options: ReadOptions | None = None) -> Iterator[Articl
             stdin = io.BytesIO(sys.stdin.read().encode("utf-8", "surrogatepass"))
         yield from _read_stream(stdin, STDIN_PATH, "jsonl", options)
         return
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        yield skip(path, os_reason(exc, path))
+    f = _open_at(path)
+    if isinstance(f, Skipped):
+        yield f
         return
     with f:
         yield from _read_stream(f, path, "jsonl", options)
@@ -62,18 +61,27 @@ def read_jsonl_range(path: str, start: int, end: int, first_line: int,
     the start of a line, the first being line `first_line + 1` (a shard, `ingest.shards`): the
     same records, with the same line numbers and ids, as reading the whole file gives there."""
     options = options or ReadOptions()
+    f = _open_at(path, start)
+    if isinstance(f, Skipped):
+        yield f
+        return
+    with f:
+        yield from _read_lines(_Range(f, end - start), path, "jsonl", options, first_line, part=True)
+
+
+def _open_at(path: str, start: int = 0) -> IO[bytes] | Skipped:
+    """The file open for reading at byte `start`, or a Skipped naming it and why."""
     try:
         f = open(path, "rb")
     except OSError as exc:
-        yield skip(path, os_reason(exc, path))
-        return
-    with f:
+        return skip(path, os_reason(exc, path))
+    if start:
         try:
             f.seek(start)
         except OSError as exc:
-            yield skip(path, os_reason(exc, path))
-            return
-        yield from _read_lines(_Range(f, end - start), path, "jsonl", options, first_line, part=True)
+            f.close()
+            return skip(path, os_reason(exc, path))
+    return f
 
 
 class _Range:

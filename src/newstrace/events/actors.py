@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 INTERNATIONAL = ("IGO", "NGO", "IMG", "MNC")
+# CAMEO's own country codes where they differ from ISO 3166-1 alpha-3 (older CAMEO data and
+# actor dictionaries use them): read as the ISO code wherever a code is read.
+CAMEO_COUNTRIES = {"JAP": "JPN", "ITL": "ITA", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "GER": "DEU",
+                   "YUG": "SRB", "VTN": "VAT"}
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9.&\-]*[A-Z0-9.]$")
 
 
@@ -98,6 +102,7 @@ class ActorTable:
     people: dict[str, Person] = field(default_factory=dict)  # lower full name or alias
     sectors: dict[str, str] = field(default_factory=dict)  # lower phrase -> sector
     country_names: dict[str, str] = field(default_factory=dict)  # iso3 -> name
+    cities: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # lower -> (iso3, name, kind)
     longest: int = 1  # words in the longest key
 
     def _key_len(self, key: str) -> None:
@@ -118,6 +123,23 @@ class ActorTable:
             if name in by_name:
                 self._country(alias, by_name[name], name, "country")
 
+    def add_cities(self, text: str, source: str) -> None:
+        """Rows of `data/cities.tsv` (name, ISO-3, kind: capital, city or state; population).
+        A name that is already a country's word stays the country's; a row whose country the
+        places dictionary does not know is skipped."""
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) < 3:
+                raise ValueError(f"{source}: line {n} needs a name, an ISO-3 code and a kind")
+            name, iso, kind = parts[0].strip(), cameo_country(parts[1].strip()), parts[2].strip()
+            low = " ".join(name.lower().split())
+            if iso not in self.country_names or low in self.countries:
+                continue
+            self.cities[low] = (iso, name, kind)
+            self._key_len(low)
+
     def _country(self, key: str, iso: str, name: str, kind: str) -> None:
         low = key.lower().strip()
         if low.startswith("the "):
@@ -134,13 +156,15 @@ class ActorTable:
         for i, o in enumerate(raw.get("organisation", ())):
             if "name" not in o or "code" not in o:
                 raise ValueError(f"{source}: [[organisation]] entry {i} needs a name and a code")
-            org = Org(o["name"], o["code"], o.get("country") or o["code"][:3], o.get("sector"))
+            code = cameo_code(str(o["code"]))
+            org = Org(o["name"], code, cameo_country(o.get("country") or code[:3]), o.get("sector"))
             for key in [o["name"], *o.get("aliases", ())]:
                 self._org(str(key), org)
         for i, p in enumerate(raw.get("person", ())):
             if "name" not in p:
                 raise ValueError(f"{source}: [[person]] entry {i} needs a name")
-            roles = tuple(Role(r["code"], r.get("title", ""), str(r.get("start", "")), str(r.get("end", "")))
+            roles = tuple(Role(cameo_code(str(r["code"])), r.get("title", ""), str(r.get("start", "")),
+                               str(r.get("end", "")))
                           for r in p.get("roles", ()) if "code" in r)
             person = Person(p["name"], roles)
             for key in [p["name"], *p.get("aliases", ())]:
@@ -178,6 +202,7 @@ def _packaged() -> ActorTable:
     t = ActorTable()
     t.add_places(read_toml(data.joinpath("places.toml"), "places dictionary"))
     t.add_actors(read_toml(data.joinpath("actors.toml"), "actor dictionary"), "actors.toml")
+    t.add_cities(data.joinpath("cities.tsv").read_text("utf-8"), "cities.tsv")
     return t
 
 
@@ -189,11 +214,21 @@ def actor_table(extra: Path | None = None) -> ActorTable:
     if extra is None:
         return base
     t = ActorTable(dict(base.countries), dict(base.orgs_exact), dict(base.orgs), dict(base.people),
-                   dict(base.sectors), dict(base.country_names), base.longest)
+                   dict(base.sectors), dict(base.country_names), dict(base.cities), base.longest)
     raw = read_toml(Path(extra), "actor dictionary")
     t.add_places(raw)
     t.add_actors(raw, str(extra))
     return t
+
+
+def cameo_country(code: str) -> str:
+    """An ISO-3 country code for a CAMEO one ("JAP" -> "JPN"); other codes unchanged."""
+    return CAMEO_COUNTRIES.get(code, code)
+
+
+def cameo_code(code: str) -> str:
+    """An actor code with CAMEO's own country code at its head made ISO ("JAPGOV" -> "JPNGOV")."""
+    return cameo_country(code[:3]) + code[3:] if code[:3] in CAMEO_COUNTRIES else code
 
 
 def make_code(country: str | None, sector: str | None, group: str | None = None) -> str:

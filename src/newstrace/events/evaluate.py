@@ -2,7 +2,8 @@
 
 - Who did what to whom: per sentence, the set of (source country, target country, root code)
   of the events coded, against the gold set; micro precision, recall and F1 over all
-  sentences. Old CAMEO country codes in gold data (JAP, ITL) count as their ISO-3 codes.
+  sentences. Old CAMEO country codes in gold data (JAP, ITL; `actors.CAMEO_COUNTRIES`) count as
+  their ISO-3 codes.
 - Event type: per sentence, the root (and full) code of the main event coded (the one
   highest in the parse), against the gold code.
 - False alarms: the share of sentences that should yield no event and yield one.
@@ -14,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from newstrace.events.actors import cameo_country
 from newstrace.events.coder import country_slot
 from newstrace.events.records import COUNTED_MODES
 
-# CAMEO's own country codes where they differ from ISO 3166-1 alpha-3.
-LEGACY = {"JAP": "JPN", "ITL": "ITA", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "GER": "DEU"}
 
 
 def counted(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -26,7 +26,7 @@ def counted(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _slot(code: str | None) -> str | None:
-    return LEGACY.get(code, code) if code else None
+    return cameo_country(code) if code else None
 
 
 def triples(events: Iterable[dict[str, Any]]) -> set[tuple[str | None, str | None, str]]:

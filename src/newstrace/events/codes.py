@@ -26,6 +26,24 @@ QUAD_NAMES: dict[int, str] = {
     4: "material conflict",
 }
 
+# Roots by what they are, as numbers (`root_of`). The ranges are ranges of roots: "19" is in
+# MATERIAL_CONFLICT and FIGHTING. Every code the coder emits has a root from 01 to 20.
+VERBAL_COOPERATION = range(1, 6)  # 01 statement .. 05 diplomatic cooperation
+MATERIAL_COOPERATION = range(6, 9)  # 06 material cooperation, 07 aid, 08 yield
+VERBAL_CONFLICT = range(9, 14)  # 09 investigate .. 13 threaten
+MATERIAL_CONFLICT = range(14, 21)  # 14 protest .. 20 mass violence
+CONFLICT = range(9, 21)  # verbal and material
+MAKE_STATEMENT = 1
+EXPRESS_INTENT = 3  # to cooperate
+RECIPROCAL = range(4, 7)  # consult, diplomatic and material cooperation: done with one another
+PROMISABLE = range(4, 9)  # consult .. yield: "will meet", "will send aid" are intents (03x)
+THREAT_OR_FORCE = range(13, 21)  # threaten, and material conflict
+FIGHTING = range(18, 21)  # assault, fight, mass violence
+# Codes as strings: a statement, and the events that are coded both ways (a telephone call,
+# negotiations).
+STATEMENT_CODES = ("010",)
+MUTUAL = frozenset({"041", "046"})
+
 _PACKAGED = "cameo_codes.toml"
 _CODE = re.compile(r"\d{2,4}")
 _KEYS = {"code", "name", "goldstein", "plover"}
@@ -41,6 +59,13 @@ class EventCode:
     quad_class: int  # 1-4, from the root
     quad_name: str  # QUAD_NAMES[quad_class]
     base: str  # first three digits (GDELT's EventBaseCode), "021"; a root's is the root itself
+
+
+def root_of(code: str) -> int:
+    """The root of a code as a number ("0256" -> 2); 0 for what is not a code (the coder's
+    kinds of event, such as "reform", or "")."""
+    head = code[:2]
+    return int(head) if head.isdigit() else 0
 
 
 def quad_class_of(root: str) -> int:

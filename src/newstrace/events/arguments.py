@@ -10,16 +10,15 @@ Tehran", "called on Iran"), else who its clause is about. Reported speech gives 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from newstrace.events.context import Context
 from newstrace.events.actors import Actor
 from newstrace.events.codes import MAKE_STATEMENT, STATEMENT_CODES, root_of
 from newstrace.events.mentions import NOBODY, Mentions
 from newstrace.events.triggers import Found, Triggers
 from newstrace.events.words import WORDS
 
-if TYPE_CHECKING:
-    from newstrace.events.coder import Context
 
 
 class Arguments:

@@ -21,11 +21,12 @@ together, sentence by sentence, with the precision rules below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from newstrace.events.actors import INTERNATIONAL, Actor, ActorTable, actor_table
 from newstrace.events.arguments import Arguments, date_of
+from newstrace.events.context import Context
 from newstrace.events.codes import (CONFLICT, EXPRESS_INTENT, MATERIAL_CONFLICT, MUTUAL, RECIPROCAL,
                                     STATEMENT_CODES, root_of)
 from newstrace.events.dictionary import Dictionary, dictionary
@@ -54,17 +55,6 @@ class Event:
     depth: int = 0  # of the trigger in the sentence's tree: 0 for its root
 
 
-@dataclass(slots=True)
-class Context:
-    """What the coder knows of the article beyond the sentence."""
-    date: str | None = None  # the article's date (ISO)
-    dates: list[tuple[int, int, str]] = field(default_factory=list)  # DATE entities with values
-    entities: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, label)
-    attributions: list[Any] = field(default_factory=list)  # newstrace.attribution.resolve.Resolved
-    recent: list[Actor] = field(default_factory=list)  # actors acting in earlier sentences
-    people: dict[str, Actor] = field(default_factory=dict)  # names resolved earlier in the article
-
-
 class Coder:
     """Codes parsed sentences: `Triggers` (with `Modality`) finds the events, `Mentions` the
     actors noun phrases name and `Arguments` each event's source and target; all share one
@@ -74,7 +64,7 @@ class Coder:
         self.actors = actors or actor_table()
         self.words = words or dictionary()
         lemmas = Lemmas()
-        self.triggers = Triggers(self.words, lemmas, Modality(self.words, lemmas))
+        self.triggers = Triggers(self.words, lemmas, Modality(self.words, lemmas).apply)
         self.mentions = Mentions(self.actors, self.triggers)
         self.arguments = Arguments(self.triggers, self.mentions)
         # Benchmarks of event types alone (sentences without actor labels) turn this off.

@@ -9,14 +9,13 @@ coordinated countries give one actor each ("French and Egyptian warships").
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from newstrace.events.context import Context
 from newstrace.events.actors import INTERNATIONAL, Actor, ActorTable, make_code
 from newstrace.events.triggers import Triggers
 from newstrace.events.words import WORDS
 
-if TYPE_CHECKING:
-    from newstrace.events.coder import Context
 
 # A speaker newstrace cannot code: a pronoun standing for it stands for nobody it knows.
 NOBODY = Actor("", None, None, "", "", 0, 0, "unknown")

@@ -10,14 +10,13 @@ the event's mode, and a killing's means may say how it was done ("killed by warp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from newstrace.events.codes import CONFLICT, FIGHTING, MATERIAL_CONFLICT, THREAT_OR_FORCE, root_of
 from newstrace.events.dictionary import Dictionary
 from newstrace.events.words import WORDS
 
-if TYPE_CHECKING:
-    from newstrace.events.modality import Modality
 
 
 @dataclass(slots=True)
@@ -60,7 +59,7 @@ class Lemmas:
 class Triggers:
     """The event a token heads, frames composed."""
 
-    def __init__(self, words: Dictionary, lemmas: Lemmas, modality: Modality) -> None:
+    def __init__(self, words: Dictionary, lemmas: Lemmas, modality: Callable[[Any, Found], None]) -> None:
         self.words = words
         self.lemma = lemmas.lemma
         self.modality = modality
@@ -288,7 +287,7 @@ class Triggers:
                     code = self.noun_code(c)
                     if code and root_of(code) in MATERIAL_CONFLICT:
                         found = Found(code, tok, noun=c)
-                        self.modality.apply(tok, found)
+                        self.modality(tok, found)
                         self._means(tok, found)
                         memo[tok.i] = found
                         return found
@@ -330,7 +329,7 @@ class Triggers:
                 return None
         if found.frame is not None or lemma in self._addressing:
             found.comp = comp
-        self.modality.apply(tok, found)
+        self.modality(tok, found)
         self._means(tok, found)
         memo[tok.i] = found
         return found

@@ -130,3 +130,11 @@ def test_workers_replaced_mid_stream_give_the_same_results(monkeypatch):
     inline = _run(1, n)
     assert [a.id for a in replaced] == [f"a{i}" for i in range(n)]
     assert [[s.to_json() for s in a.sentences] for a in replaced] == [[s.to_json() for s in a.sentences] for a in inline]
+
+
+def test_english_news_about_west_africa_is_english():
+    # py3langid calls these Nigerian Pidgin; newstrace reads English-lexified languages as English
+    from newstrace.language.langid import detect_language
+    assert detect_language("Ghana and Togo want to deepen trade ties, a Ghanaian official said.") == "en"
+    assert detect_language("Nigeria received medical supplies from China.") == "en"
+    assert detect_language("Le gouvernement a annoncé hier une nouvelle loi sur les retraites.") == "fr"

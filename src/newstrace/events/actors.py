@@ -35,12 +35,12 @@ class Actor:
     text: str  # as written
     start: int
     end: int
-    how: str  # person, organisation, country, seat, title, sector, pronoun, speaker
+    how: str  # person, organisation, country, seat, city, title, sector, named, pronoun, implicit
     group: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         country = None if self.country in INTERNATIONAL else self.country  # ISO-3 or null
-        return {"code": self.code, "country": country, "sector": self.sector, "group": self.group,
+        return {"code": self.code or None, "country": country, "sector": self.sector, "group": self.group,
                 "name": self.name, "text": self.text, "start": self.start, "end": self.end,
                 "resolved_from": self.how}
 

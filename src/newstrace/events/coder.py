@@ -30,7 +30,7 @@ from newstrace.events.context import Context
 from newstrace.events.codes import (CONFLICT, EXPRESS_INTENT, MATERIAL_CONFLICT, MUTUAL, RECIPROCAL,
                                     STATEMENT_CODES, root_of)
 from newstrace.events.dictionary import Dictionary, dictionary
-from newstrace.events.mentions import Mentions, bare_sector, inherit, same
+from newstrace.events.mentions import Mentions, bare_sector, inherit, placeable, same
 from newstrace.events.modality import Modality, purpose
 from newstrace.events.triggers import Found, Lemmas, Triggers, digits
 
@@ -118,20 +118,19 @@ class Coder:
                 if self.require_source:
                     continue
                 sources = [None]  # type: ignore[list-item]
-            if any(t.country is None for t in targets):
+            if any(placeable(t) for t in targets):
                 # "accepted demands from rebels": a group named without its country belongs to
                 # where the event happens, else to the source's country
                 place = mentions.place(tok, ctx, when) or next((s for s in sources if s is not None and s.country
                                                                and s.country[:3] not in INTERNATIONAL), None)
                 if place is not None:
-                    targets = [inherit(t, place) if t.country is None else t for t in targets]
-            if any(s is not None and s.country is None for s in sources):
+                    targets = [inherit(t, place) if placeable(t) else t for t in targets]
+            if any(placeable(s) for s in sources):
                 place = mentions.place(tok, ctx, when) or next((t for t in targets if t.country
                                                                and t.country not in INTERNATIONAL), None) \
                     or mentions.only_country(sent)
                 if place is not None:
-                    sources = [inherit(s, place) if s is not None and s.country is None else s
-                               for s in sources]
+                    sources = [inherit(s, place) if placeable(s) else s for s in sources]
             targets = [t for t in targets if all(s is None or not same(s, t) for s in sources)]
             if BARE_SECTORS_DROPPED:
                 # "the company declined to comment", "fishermen said": a sector alone, nobody known

@@ -96,6 +96,10 @@ class Mentions:
                 if bare in table.countries and not any(a <= i < a + 1 for a, *_ in countries):
                     iso, cname, kind = table.countries[bare]
                     countries.append((i, iso, cname, kind))
+                elif bare in table.cities and _place_name(toks[i:i + size]) and \
+                        not any(a <= i < a + 1 for a, *_ in countries):
+                    iso, _, kind = table.cities[bare]  # "police in Lagos": the city's country
+                    countries.append((i, iso, table.country_names.get(iso, iso), "city"))
                 if size <= 4:
                     lems = " ".join(self.lemma(t) for t in toks[i:i + size])
                     sec = table.sectors.get(low) or table.sectors.get(lems)
@@ -127,19 +131,23 @@ class Mentions:
                 a = ctx.people[key]
                 return Actor(a.code, a.country, a.sector, a.name, text, start, end, "person")
         sec = sector[2] if sector else None
+        if country is None and tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
+            # an organisation the dictionary does not know ("the Meridian Workers Alliance"): kept
+            # by its name, with the sector its name says, and no country
+            return Actor(sec or "", None, sec, text, text, start, end, "named")
         if country is None and sec is None:
             return None
         if country is not None:
             iso, cname, kind = country
             if kind == "seat" and sec is None and len(toks) <= 3:
                 sec = "GOV"
-            if kind in ("country",) and sec is None and head_low not in self.actors.countries:
+            if kind in ("country", "city") and sec is None and head_low not in self.actors.countries:
                 # a country named inside a phrase that is not an actor ("the war in Gaza")
                 if tok.pos_ == "NOUN" and not tok.ent_type_:
                     return None
             code = make_code(iso, sec)
             a = Actor(code, iso, sec, cname, text, start, end, "seat" if kind == "seat" else
-                      ("title" if sec and tok.ent_type_ == "PERSON" else "country"))
+                      ("title" if sec and tok.ent_type_ == "PERSON" else "city" if kind == "city" else "country"))
             if tok.ent_type_ == "PERSON":
                 self._remember(ctx, toks, a)
             return a
@@ -268,7 +276,13 @@ def inherit(a: Actor, place: Actor) -> Actor:
 
 def bare_sector(a: Actor) -> bool:
     """An actor known only by its role, with no country and no name of its own ("fishermen")."""
-    return a.country is None and not a.group and a.code == (a.sector or "")
+    return a.country is None and not a.group and a.code == (a.sector or "") and a.how != "named"
+
+
+def placeable(a: Actor | None) -> bool:
+    """An actor whose country may be taken from where the event happens: a sector or role named
+    without one ("rebels"), not an organisation known only by its name."""
+    return a is not None and a.country is None and a.how != "named"
 
 
 def same(a: Actor, b: Actor) -> bool:
@@ -282,3 +296,10 @@ def same(a: Actor, b: Actor) -> bool:
 def is_pronoun(tok: Any) -> bool:
     """A personal pronoun ("it"; not "IT" or "US")."""
     return tok.lower_ in WORDS.pronouns and not (tok.text.isupper() and len(tok.text) > 1)
+
+
+def _place_name(toks: list[Any]) -> bool:
+    """Whether tokens can be a city's name: capitalised proper words the entity recogniser does
+    not call a person, an organisation or anything but a place ("Jackson said" is a person)."""
+    return all(t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ") and t.ent_type_ in ("", "GPE", "LOC", "FAC")
+               for t in toks)

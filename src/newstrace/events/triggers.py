@@ -270,6 +270,9 @@ class Triggers:
                 noun = None
         inner_code = inner.code if inner else noun[1] if noun else None
         kind = self._frame_kind(lemma, inner_code) if inner_code else None
+        if kind == "appeal" and lemma in WORDS.desire and comp is not None and comp.dep_ == "xcomp" and \
+                root_of(inner_code) not in CONFLICT and not any(c.dep_ in ("dobj", "dative") for c in tok.children):
+            kind = "intent"  # "Ghana and Togo want to deepen ties": what the subject means to do itself
         phrase = own is not None and own[1] >= 2  # "called off a strike": a phrase of its own beats the frame
         if lemma in WORDS.speech and comp is not None and comp.dep_ == "ccomp" and any(
                 c.dep_ == "aux" and c.lower_ in WORDS.modal_must for c in comp.children):

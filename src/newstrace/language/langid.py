@@ -12,6 +12,10 @@ MIN_LETTERS = 20
 MIN_PROBABILITY = 0.5
 # Only the start of a long article is read: a few sentences decide the language.
 SAMPLE_CHARS = 2000
+# English-lexified languages the model confuses with English news about the places they are
+# spoken ("Ghana and Togo want to deepen trade ties" reads as Nigerian Pidgin): read as
+# English, which is also how newstrace analyses them.
+ENGLISH_LEXIFIED = frozenset({"pcm"})
 
 
 @cache
@@ -26,5 +30,10 @@ def detect_language(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
         return None
-    lang, prob = _identifier().classify(sample)
+    ranked = _identifier().rank(sample)
+    lang, prob = ranked[0]
+    if lang in ENGLISH_LEXIFIED:
+        english = next((p for code, p in ranked[:3] if code == "en"), 0.0)
+        if english > 0:
+            lang, prob = "en", prob + english
     return lang if prob >= MIN_PROBABILITY else None

@@ -53,7 +53,8 @@ class Arguments:
                 if c.dep_ == "prep" and c.lower_ in ("in", "by", "during", "after"):
                     for g in c.children:
                         if g.dep_ == "pobj" and self.noun_code(g):
-                            mods = [m for m in g.children if m.dep_ in ("amod", "compound", "poss", "nmod")]
+                            mods = [m for m in g.children if m.dep_ in ("amod", "compound", "poss", "nmod")
+                                    and m.lower_ not in WORDS.means]  # "Turkish artillery fire": Turkish
                             if mods:
                                 return mods, True
             return [], True
@@ -144,8 +145,11 @@ class Arguments:
             return self.target_actors(groups, c, d, spk, nr, sources)
 
         statement = f.code in STATEMENT_CODES and f.frame is None
-        if f.noun is not None and f.noun.dep_ == "nsubj":  # the subject is the event: its own phrases
-            return ta(self.targets(f.noun, False, f.code), ctx, day, speaker, near)
+        if f.noun is not None and f.noun.dep_ == "nsubj":
+            # the subject is the event: its own phrases, else what the verb does it to ("air
+            # strikes hit a hospital in Yemen")
+            return ta(self.targets(f.noun, False, f.code), ctx, day, speaker, near) or \
+                ta(self.targets(tok, False, f.code), ctx, day, speaker, near)
         if f.frame is None or f.frame == "modal":
             got = ta(self.targets(tok, statement, f.code), ctx, day, speaker, near)
             if not got and statement:  # "said NATO would need to remain strong"

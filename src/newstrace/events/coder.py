@@ -33,6 +33,7 @@ from newstrace.events.dictionary import Dictionary, dictionary
 from newstrace.events.mentions import Mentions, bare_sector, inherit, placeable, same
 from newstrace.events.modality import Modality, purpose
 from newstrace.events.triggers import Found, Lemmas, Triggers, digits
+from newstrace.events.words import WORDS
 
 # Precision rules (measured in benchmarks/events_coding.py and on the example corpus).
 BARE_SECTORS_DROPPED = True
@@ -110,6 +111,10 @@ class Coder:
             subj, _ = args.subjects(tok)
             sources = mentions.actors_of(subj, ctx, when, args.speaker_for(tok, subj, speaker, ctx, when), near)
             targets = args.frame_targets(f, sources, ctx, when, speaker, near)
+            if f.agents:
+                givers = mentions.actors_of(f.agents, ctx, when, speaker, near)
+                if givers:  # a role-reversing verb: the "from" actors act on the subject
+                    sources, targets = givers, sources
             if f.code in STATEMENT_CODES and not targets:
                 continue
             sources = [a for a in sources if not (a.country is None and a.sector in ("CVL", "")
@@ -153,11 +158,12 @@ class Coder:
                                                 and s.sector in (None, "MIL", "GOV") for s in sources):
                 f.code = "195"  # a state's bombing is an air strike, not a terrorist bomb
             pairs: list[tuple[Actor, Actor | None]] = []
-            if len(sources) > 1 and (root_of(f.code) in RECIPROCAL or root_of(f.code) == EXPRESS_INTENT):
+            together = self.lemma(tok) in WORDS.reciprocal  # "clashed", "met", "agreed": done together
+            if len(sources) > 1 and (together or root_of(f.code) in RECIPROCAL or root_of(f.code) == EXPRESS_INTENT):
                 pairs = [(a, b) for a in sources for b in sources if a is not b]
             else:
                 pairs = [(s, t) for s in sources for t in (targets or [None])]
-                if f.code in MUTUAL:
+                if f.code in MUTUAL or (together and (self.lemma(tok) in WORDS.mutual or _with(tok, targets))):
                     pairs += [(t, s) for s, t in pairs if t is not None and s is not None]
             depth = 0
             h = tok
@@ -200,6 +206,18 @@ class Coder:
         for sent in doc.sents:
             out += self.code_sentence(sent, ctx)
         return out
+
+
+def _with(verb: Any, targets: list[Actor]) -> bool:
+    """Whether a target is the actor of a "with" phrase of the verb or of its object ("clashed
+    with Congolese troops", "held talks with Afghanistan")."""
+    for h in [verb, *[c for c in verb.children if c.dep_ == "dobj"]]:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ == "with":
+                lo, hi = c.idx, c.right_edge.idx + len(c.right_edge)
+                if any(lo <= t.start < hi for t in targets):
+                    return True
+    return False
 
 
 def country_slot(actor: dict[str, Any] | Actor | None) -> str | None:

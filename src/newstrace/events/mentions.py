@@ -90,7 +90,8 @@ class Mentions:
                     person = table.people[low]
                 if org is None:
                     org = table.orgs_exact.get(piece) or table.orgs_exact.get(piece.replace(".", ""))
-                    if org is None and (size > 1 or toks[i].pos_ == "PROPN"):
+                    if org is None and (size > 1 or toks[i].pos_ == "PROPN" or (
+                            toks[i].text[:1].isupper() and not toks[i].is_sent_start)):  # "an Interpol team"
                         org = table.orgs.get(low)
                 bare = low.removesuffix("'s").removesuffix("’s")
                 if bare in table.countries and not any(a <= i < a + 1 for a, *_ in countries):

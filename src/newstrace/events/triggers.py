@@ -29,6 +29,7 @@ class Found:
     mode: str = "asserted"
     noun: Any = None  # the event noun that gave the code, if any
     comp: Any = None  # the clause a frame governs, if any
+    agents: list[Any] | None = None  # a role-reversing verb's "from" actors: they act, the subject undergoes
 
 
 class Lemmas:
@@ -218,10 +219,13 @@ class Triggers:
         return None
 
     def _object_noun(self, tok: Any) -> tuple[Any, str] | None:
-        """The event noun a verb takes: its object, or the object of "for"/"of"/"to"."""
+        """The event noun a verb takes: its object, or the object of "for"/"of"/"to" (and of
+        "under" after a role-reversing verb: "came under attack")."""
         cands = [c for c in tok.children if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd")]
+        preps = ("for", "of", "to", "on", "upon", "in", "with", "under") if self.lemma(tok) in WORDS.reversing \
+            else ("for", "of", "to", "on", "upon", "in", "with")
         for c in tok.children:
-            if c.dep_ in ("prep", "prt") and c.lower_ in ("for", "of", "to", "on", "upon", "in", "with"):
+            if c.dep_ in ("prep", "prt") and c.lower_ in preps:
                 cands += [g for g in c.children if g.dep_ == "pobj"]
         for c in cands:
             for n in [c, *c.conjuncts]:
@@ -316,6 +320,9 @@ class Triggers:
                           noun=noun[0] if noun and inner is None else None)
             if inner is not None and inner.mode != "asserted":
                 found.mode = inner.mode
+        elif noun and lemma in WORDS.reversing and agents_of(tok):
+            # "received rifles from the Malian army": the army gives, the rebels receive
+            found = Found(noun[1], tok, noun=noun[0], agents=agents_of(tok))
         elif noun and (lemma in WORDS.light or (own is not None and own[1] == 0 and own[0][:2] == noun[1][:2]
                                                 and noun[1][:1].isdigit())):
             if own is None or (own[1] <= 1 and own[0][:2] != noun[1][:2]) or (lemma in WORDS.light and own[1] == 0):
@@ -387,3 +394,15 @@ def _hyphenated(tok: Any) -> str | None:
     if start == i:
         return None
     return doc[start:i + 1].text.lower()
+
+
+def agents_of(verb: Any) -> list[Any]:
+    """Who acts on the subject of a role-reversing verb: the objects of "from" (or "by") on the
+    verb or on its object ("received rifles from the army", "faces pressure from Washington")."""
+    out: list[Any] = []
+    for h in [verb, *[c for c in verb.children if c.dep_ in ("dobj", "pobj")],
+              *[g for c in verb.children if c.dep_ == "prep" and c.lower_ == "under" for g in c.children]]:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                out += [g for g in c.children if g.dep_ == "pobj"]
+    return out

@@ -16,7 +16,7 @@ from newstrace.events.actors import read_toml
 _FILE = "event_words.toml"
 _LISTS = ("speech", "light", "object_control", "target_preps", "measure", "wrappers", "generic_heads",
           "modal_must", "modal_will", "modal_maybe", "aspect", "happen", "pronouns", "relative", "patient_nouns",
-          "desire", "reversing", "reciprocal")
+          "desire", "reversing", "reciprocal", "mutual")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,7 @@ class EventWords:
     desire: frozenset[str]
     reversing: frozenset[str]
     reciprocal: frozenset[str]
+    mutual: frozenset[str]
     means: dict[str, str]  # word -> CAMEO code of fighting by those means
     kinds: dict[str, str]  # request kind -> CAMEO code when emitted alone
 
@@ -71,7 +72,7 @@ def parse(raw: dict[str, Any]) -> EventWords:
         generic_heads=words("generic_heads"), modal_must=words("modal_must"), modal_will=words("modal_will"),
         modal_maybe=words("modal_maybe"), aspect=words("aspect"), happen=words("happen"),
         pronouns=words("pronouns"), relative=words("relative"), patient_nouns=words("patient_nouns"),
-        desire=words("desire"), reversing=words("reversing"), reciprocal=words("reciprocal"),
+        desire=words("desire"), reversing=words("reversing"), reciprocal=words("reciprocal"), mutual=words("mutual"),
         means=means, kinds={str(k): str(v) for k, v in raw.get("kinds", {}).items()})
 
 

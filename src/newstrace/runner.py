@@ -45,7 +45,7 @@ ANALYSIS_CODE = {"always": ("normalize", "language", "unit"), "attributions": ("
 ANALYSIS_DATA = {"always": ("artefacts.toml",),
                  "attributions": ("attribution_cues.toml", "sources.toml", "places.toml"),
                  "events": ("cameo_verbs.toml", "cameo_codes.toml", "event_words.toml", "actors.toml",
-                            "places.toml", "cities.tsv")}
+                            "places.toml", "cities.tsv", "event_model.npz")}
 # Data the corpus passes read (stories, provenance, families, claims): they are recomputed
 # from the store, so a change to them needs no new analysis.
 CORPUS_DATA = ("story_model.json", "provenance_model.json", "family_model.json", "style_model.npz",

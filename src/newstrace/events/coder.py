@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from newstrace.events import learned
 from newstrace.events.actors import INTERNATIONAL, Actor, ActorTable, actor_table
 from newstrace.events.arguments import Arguments, date_of
 from newstrace.events.context import Context
@@ -54,6 +55,8 @@ class Event:
     date: str | None = None
     date_source: str | None = None  # text, article
     depth: int = 0  # of the trigger in the sentence's tree: 0 for its root
+    by: str = "rules"  # rules, or model (`learned.py`: a pair the rules did not code)
+    confidence: float | None = None  # the model's P(event) for the pair, when it linked it
 
 
 class Coder:
@@ -70,6 +73,10 @@ class Coder:
         self.arguments = Arguments(self.triggers, self.mentions)
         # Benchmarks of event types alone (sentences without actor labels) turn this off.
         self.require_source = True
+        # The trained linker and categoriser (None: the rules alone); `benchmarks/events_train.py`
+        # sets `collect` to a list to gather every candidate it reads, with its features.
+        self.model = learned.load_model()
+        self.collect: list[dict[str, Any]] | None = None
 
     def lemma(self, tok: Any) -> str:
         """The lemma of `tok` (lower case), from the cache the parts share."""
@@ -192,6 +199,66 @@ class Coder:
         if any(e.code not in STATEMENT_CODES for e in events) or others:
             # "X said": a statement only when what was said is no event of its own
             events = [e for e in events if e.code not in STATEMENT_CODES or e.frame is not None]
+        if self.model is not None or self.collect is not None:
+            events = self._learned(sent, ctx, memo, events)
+        return events
+
+    def _learned(self, sent: Any, ctx: Context, memo: dict[int, Found | None], events: list[Event]) -> list[Event]:
+        """Pairs the rules did not link, read by the trained model (`learned.py`): each candidate
+        (verb, subject side, object side) it judges an event, the best one per verb, is added
+        with the code of its category, or the rules' code for that verb when they had one. A
+        rule event the model finds the target of (the rules named none) gives way to it."""
+        cands = list(learned.candidates(sent))
+        if not cands:
+            return events
+        day = ctx.date
+        feats, sides = [], []
+        for c in cands:
+            f = memo.get(c.trigger.i)
+            rule = digits(f.code) if f is not None else None
+            src = self.mentions.actor(c.source, ctx, day)
+            tgt = self.mentions.actor(c.target, ctx, day)
+            sides.append((src, tgt, rule))
+            feats.append(learned.features(c, self.lemma, rule, src.how if src else "none", tgt.how if tgt else "none"))
+        vector = ctx.vector_at(sent.start_char, sent.end_char)
+        if self.collect is not None:
+            for c, f, (src, tgt, rule) in zip(cands, feats, sides):
+                self.collect.append({"sentence": (sent.start_char, sent.end_char), "features": f,
+                                     "source": _bounds(c.source), "target": _bounds(c.target), "rule": rule,
+                                     "source_country": src.country if src else None,
+                                     "target_country": tgt.country if tgt else None,
+                                     "trigger": c.trigger.idx, "covered": _covered(events, c),
+                                     "vector": vector, "vector_model": ctx.vector_model})
+        if self.model is None:
+            return events
+        link, cats = self.model.predict(feats, vector, ctx.vector_model)
+        best: dict[int, int] = {}  # trigger -> the candidate of it most likely an event
+        for k, c in enumerate(cands):
+            if link[k] < self.model.threshold or _covered(events, c) or not _actorish(c.source, sides[k][0]):
+                continue
+            if c.trigger.i not in best or link[k] > link[best[c.trigger.i]]:
+                best[c.trigger.i] = k
+        s_span = (sent.start_char, sent.end_char)
+        for k in sorted(best.values(), key=lambda k: cands[k].trigger.i):
+            c = cands[k]
+            src, tgt, rule = sides[k]
+            code = rule if rule and rule != "010" else self.model.codes[self.model.categories[int(cats[k].argmax())]]
+            source = src or _phrase(c.source)
+            target = tgt or _phrase(c.target)
+            tok = c.trigger
+            mode = "negated" if any(ch.dep_ == "neg" for ch in tok.children) else "hypothetical" if any(
+                ch.dep_ == "aux" and ch.lower_ in WORDS.modal_maybe for ch in tok.children) or any(
+                ch.dep_ == "mark" and ch.lower_ in ("if", "whether", "unless") for ch in tok.children) else "asserted"
+            day_, day_source = date_of(tok, sent, ctx)
+            depth, h = 0, tok
+            while h.head.i != h.i and depth < 20:
+                h, depth = h.head, depth + 1
+            # a rule event on this verb from this source with no target: the model's pair completes it
+            events = [e for e in events if not (e.target is None and e.trigger[0] == tok.idx and e.source is not None
+                                                and e.source.start <= c.source.idx < max(e.source.end, e.source.start + 1))]
+            events.append(Event(code, (tok.idx, tok.idx + len(tok)), s_span, source, target, mode, None, None,
+                                day_ or ctx.date, day_source if day_ else ("article" if ctx.date else None), depth,
+                                "model", round(float(link[k]), 3)))
         return events
 
     def code_doc(self, doc: Any, ctx: Context) -> list[Event]:
@@ -206,6 +273,43 @@ class Coder:
         for sent in doc.sents:
             out += self.code_sentence(sent, ctx)
         return out
+
+
+def _bounds(tok: Any) -> tuple[int, int]:
+    """Characters of the noun phrase `tok` heads."""
+    lo, hi = learned.np_bounds(tok)
+    doc = tok.doc
+    return doc[lo].idx, doc[hi].idx + len(doc[hi])
+
+
+def _covered(events: list[Event], c: learned.Candidate) -> bool:
+    """Whether a rule event already links the candidate's two sides."""
+    for e in events:
+        if e.source is not None and e.target is not None and e.target.end > e.target.start:
+            if e.source.start <= c.source.idx < e.source.end and e.target.start <= c.target.idx < e.target.end:
+                return True
+            lo, hi = _bounds(c.target)
+            if e.source.start <= c.source.idx < e.source.end and lo < e.target.end and e.target.start < hi:
+                return True
+    return False
+
+
+def _actorish(tok: Any, actor: Actor | None) -> bool:
+    """Whether the source side of a candidate can act: an actor the table knows, or a name."""
+    return (actor is not None and actor.how not in ("sector",) or tok.pos_ == "PROPN"
+            or tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") or (actor is not None and actor.country is not None))
+
+
+def _phrase(tok: Any) -> Actor:
+    """A side the actor table does not know, kept as the phrase that names it."""
+    lo, hi = learned.np_bounds(tok)
+    doc = tok.doc
+    toks = [t for t in doc[lo:hi + 1]]
+    while len(toks) > 1 and toks[0].lower_ in ("the", "a", "an"):
+        toks = toks[1:]
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+    text = doc[toks[0].i:toks[-1].i + 1].text
+    return Actor("", None, None, text, text, start, end, "named" if tok.pos_ == "PROPN" else "phrase")
 
 
 def _with(verb: Any, targets: list[Actor]) -> bool:

@@ -83,15 +83,39 @@ def event_record(e: Event, n: int, article_id: str, text: str, omap: Any, offset
         "date_source": e.date_source,
         "is_root": k == 0 if sent else False,
         "depth": e.depth,
+        "coded_by": e.by,
+        "confidence": e.confidence,
     }
+
+
+def _embedded(sentences: list[Sentence], model: str | None) -> tuple[list[Sentence], Any, str] | None:
+    """The article's sentences (artefacts left out) embedded with the sentence model, if it is the
+    one the trained model was fitted with (any, when `model` is None); None otherwise (the
+    model then reads no vector)."""
+    from newstrace.language.embed import embed, sentence_model
+
+    if model is not None and sentence_model() != model:
+        return None
+    kept = [s for s in sentences if s.artefact is None]
+    return kept, embed([s.text for s in kept]), sentence_model()
 
 
 def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], found: list[tuple[int, Any]],
                 entities: list[tuple[int, int, str]], omap: Any, sentences: list[Sentence],
-                published: str | None, actors: str | None = None) -> list[dict[str, Any]]:
+                published: str | None, actors: str | None = None,
+                vectors: tuple[list[Sentence], Any, str] | None = None) -> list[dict[str, Any]]:
     """The events.jsonl records of one article, in text order. `docs` are the parsed pieces of
-    its analysis view with their offsets; `found` the resolved attributions with theirs."""
+    its analysis view with their offsets; `found` the resolved attributions with theirs;
+    `vectors`, when the caller has them, the sentences embedded, their vectors and the sentence
+    model's fingerprint (the trained model reads them; without them it embeds what it needs)."""
     c = coder(actors)
+    if vectors is None and (c.model is not None or c.collect is not None):
+        vectors = _embedded(sentences, c.model.vector_model if c.model is not None else None)
+    spans: list[tuple[int, int, Any]] = []
+    vector_model = None
+    if vectors is not None:
+        embedded, rows, vector_model = vectors
+        spans = [(s.start, s.end, v) for s, v in zip(embedded, rows)]
     dates: list[tuple[int, int, str]] = []
     for s in sentences:
         for ent in s.entities:
@@ -106,16 +130,30 @@ def records_for(article_id: str, text: str, docs: list[tuple[int, Any]], found: 
         end = offset + len(doc.text)
         ctx.entities = [(s - offset, e - offset, lab) for s, e, lab in entities if s >= offset and e <= end]
         ctx.attributions = [r for off, r in found if off == offset]
-        # DATE values are on original offsets; map the piece's characters to compare
-        ctx.dates = []
-        if dates:
+        # DATE values and sentence vectors are on original offsets; map the piece's characters
+        ctx.dates, ctx.vectors, ctx.vector_model = [], [], vector_model
+        if dates or spans:
             orig = [omap.start(t.idx + offset) for t in doc]
             for s, e, value in dates:
                 k = bisect.bisect_left(orig, s)
                 if k < len(doc) and orig[k] < e:
                     t = doc[k]
                     ctx.dates.append((t.idx, t.idx + max(1, e - s), value))
-        for e in c.code_doc(doc, ctx):
+            for s, e, v in spans:
+                k = bisect.bisect_left(orig, s)
+                j = bisect.bisect_left(orig, e)
+                if k < len(doc) and orig[k] < e:
+                    last = doc[j - 1]
+                    ctx.vectors.append((doc[k].idx, last.idx + len(last), v))
+        seen = len(c.collect) if c.collect is not None else 0
+        coded = c.code_doc(doc, ctx)
+        if c.collect is not None:  # candidates gathered for training: on the original text
+            for rec in c.collect[seen:]:
+                for key in ("sentence", "source", "target"):
+                    rec[key] = omap.span(rec[key][0] + offset, rec[key][1] + offset)
+                rec["trigger"] = omap.span(rec["trigger"] + offset, rec["trigger"] + offset + 1)[0]
+                rec["article_id"] = article_id
+        for e in coded:
             rec = event_record(e, len(out), article_id, text, omap, offset, sentences, starts)
             if rec["sentence_id"] in artefacts:  # a repeated headline, a credit line: not reported again
                 continue

@@ -15,7 +15,7 @@ from typing import Any
 
 from newstrace.attribution.records import chunks, found_in, records_for
 from newstrace.events.records import records_for as event_records
-from newstrace.language.embed import embed_title_and_sentences, lead_of
+from newstrace.language.embed import embed_title_and_sentences, lead_of, sentence_model
 from newstrace.language.langid import detect_language
 from newstrace.language.nlp import load_blank, load_nlp, load_parser, sentences_of
 from newstrace.normalize.text import OffsetMap, normalize_text
@@ -129,9 +129,6 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
     for i, doc in zip(english, docs):
         if doc is not None:
             out[i].sentences = sentences_of(payloads[i], doc)
-    if attributions or events:
-        _attributions([payloads[i] for i in english], [out[i] for i in english], docs, events, actors,
-                      keep=attributions)
     english_set = set(english)
     for i, p in enumerate(payloads):
         if i not in english_set and out[i].error is None:
@@ -139,11 +136,16 @@ def analyze_batch(payloads: list[Payload], parse: bool = False, attributions: bo
                 out[i].sentences = sentences_of(p, load_blank()(p.norm_text))
             except Exception as exc:  # noqa: BLE001
                 out[i].error = f"sentence splitting failed: {type(exc).__name__}: {exc}"
+    if embeddings:  # before events: the event model reads the sentence vectors
+        for p, r in zip(payloads, out):
+            if r is not None and r.error is None and not p.duplicate:
+                _embed(p, r)
+    if attributions or events:
+        _attributions([payloads[i] for i in english], [out[i] for i in english], docs, events, actors,
+                      keep=attributions)
     for p, r in zip(payloads, out):
         if r is None or r.error is not None:
             continue
-        if embeddings and not p.duplicate:
-            _embed(p, r)
         if prepare:
             _prepare(prepare, p, r)
     return [a for a in out if a is not None]
@@ -214,8 +216,11 @@ def _attributions(payloads: list[Payload], results: list[Analysis], docs: list[A
             log.warning("attributions of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
         if events:
             try:
+                vectors = None
+                if r.sentence_vectors is not None:
+                    vectors = ([s for s in r.sentences if s.artefact is None], r.sentence_vectors, sentence_model())
                 r.events = event_records(p.article_id, p.text, by_article[k], found, ents, omap, r.sentences,
-                                         p.published, actors)
+                                         p.published, actors, vectors)
             except Exception as exc:  # noqa: BLE001 - a bug here must not lose the article
                 log.warning("events of %s failed: %s: %s", p.article_id, type(exc).__name__, exc)
 

@@ -233,6 +233,14 @@ class Coder:
         if self.model is None:
             return events
         link, cats = self.model.predict(feats, vector, ctx.vector_model)
+        for e in events:  # a rule event the model puts in another category, when it is sure enough
+            mine = [k for k, c in enumerate(cands) if _links(e, c)]
+            if not mine:
+                continue
+            k = max(mine, key=lambda k: link[k])
+            category = self.model.categories[int(cats[k].argmax())]
+            if float(cats[k].max()) >= self.model.recategorise and _plover(e.code) != category:
+                e.code, e.by, e.confidence = self.model.codes[category], "recategorised", round(float(cats[k].max()), 3)
         best: dict[int, int] = {}  # trigger -> the candidate of it most likely an event
         for k, c in enumerate(cands):
             if link[k] < self.model.threshold or _covered(events, c) or not _actorish(c.source, sides[k][0]):
@@ -292,16 +300,20 @@ def _bounds(tok: Any) -> tuple[int, int]:
     return doc[lo].idx, doc[hi].idx + len(doc[hi])
 
 
+def _links(e: Event, c: learned.Candidate) -> bool:
+    """Whether event `e` links the candidate's two sides (its source holds the candidate's
+    subject side, its target overlaps the object side's phrase)."""
+    if e.source is None or e.target is None or e.target.end <= e.target.start:
+        return False
+    if not e.source.start <= c.source.idx < e.source.end:
+        return False
+    lo, hi = _bounds(c.target)
+    return lo < e.target.end and e.target.start < hi
+
+
 def _covered(events: list[Event], c: learned.Candidate) -> bool:
     """Whether a rule event already links the candidate's two sides."""
-    for e in events:
-        if e.source is not None and e.target is not None and e.target.end > e.target.start:
-            if e.source.start <= c.source.idx < e.source.end and e.target.start <= c.target.idx < e.target.end:
-                return True
-            lo, hi = _bounds(c.target)
-            if e.source.start <= c.source.idx < e.source.end and lo < e.target.end and e.target.start < hi:
-                return True
-    return False
+    return any(_links(e, c) for e in events)
 
 
 def _actorish(tok: Any, actor: Actor | None) -> bool:

@@ -122,10 +122,35 @@ def objects(verb: Any) -> list[tuple[tuple[str, ...], Any]]:
     return out
 
 
+def noun_subjects(noun: Any) -> list[Any]:
+    """The actor side of an event noun: its possessor, a name or people before it, or the object
+    of its "by" ("Turkey's threats", "Chinese assistance", "threats by Erdogan")."""
+    out: list[Any] = []
+    for c in noun.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN"):
+            out += [c, *c.conjuncts]
+        elif c.dep_ in ("amod", "compound") and c.i < noun.i and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "GPE", "ORG")):
+            out.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "by":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
 def candidates(sent: Any) -> Iterator[Candidate]:
-    """Every (verb, subject side, object side) of a sentence, and coordinated subjects with each
-    other ("Kuwait and its allies agreed")."""
+    """Every (verb, subject side, object side) of a sentence, the same for nouns with an actor
+    of their own ("threats by Erdogan against the EU"), and coordinated subjects with each other
+    ("Kuwait and its allies agreed")."""
     for v in sent:
+        if v.pos_ == "NOUN" and v.dep_ not in ("compound", "poss"):
+            subs = noun_subjects(v)
+            if subs:
+                objs = [(p, o) for p, o in objects(v) if not any(o.i == s.i for s in subs) and p[0] != "poss"]
+                for s in subs:
+                    s_lo, s_hi = np_bounds(s)
+                    for path, o in objs:
+                        if not s_lo <= o.i <= s_hi:
+                            yield Candidate(v, s, o, ("noun", *path))
+            continue
         if v.pos_ not in ("VERB", "AUX"):
             continue
         subs = subjects(v)
@@ -198,6 +223,7 @@ class EventModel:
     vector_model: str  # fingerprint of the sentence model of the dense weights
     dim: int
     threshold: float  # P(event) from which a candidate the rules did not code is emitted
+    recategorise: float = 2.0  # P(category) from which the model's category replaces a rule event's
 
     def predict(self, feats: list[dict[str, float]], vector: np.ndarray | None,
                 vector_model: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -233,7 +259,8 @@ def model_from(z: Any) -> EventModel:
                       z["cat_w"].astype(np.float32), z["link_sparse_w"].astype(np.float32),
                       z["cat_sparse_w"].astype(np.float32), [str(s) for s in z["categories"]],
                       dict(zip((str(s) for s in z["categories"]), (str(s) for s in z["codes"]))),
-                      str(z["vector_model"]), int(z["dim"]), float(z["threshold"]))
+                      str(z["vector_model"]), int(z["dim"]), float(z["threshold"]),
+                      float(z["recategorise"]) if "recategorise" in z.files else 2.0)
 
 
 @cache

@@ -5,7 +5,8 @@
 Prints:
 - codebook_with_actors.dev.jsonl (158 sentences): P/R/F1 on the set of (source country,
   target country, root code) per sentence, and full-code accuracy (gold events matched with
-  their full code and both countries);
+  their full code and both countries), on its held-out part (30% by a hash of the id, the split
+  of benchmarks/events_plover.py; never read by benchmarks/events_train.py), its fit part and all;
 - cameo_codebook_examples.jsonl (386 sentences, codes without actors): root-code and
   full-code accuracy of the main event coded, twice: as the product codes (an event needs a
   source actor) and as event typing alone (an event without a known source is kept);
@@ -21,6 +22,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from events_plover import part_of
 
 from newstrace.events import evaluate
 from newstrace.events.records import coder
@@ -47,10 +50,14 @@ def main() -> int:
     started = time.perf_counter()
     dyad = [json.loads(line) for line in (DATA / "codebook_with_actors.dev.jsonl").open(encoding="utf-8")]
     pred = code_all([r["text"] for r in dyad])
-    s = evaluate.score_dyads(zip(pred, [r["expected"] for r in dyad]))
-    print(f"codebook_with_actors ({len(dyad)} sentences, {s['gold_events']} gold events): "
-          f"P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} "
-          f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}); full-code accuracy {s['full_code_accuracy']:.3f}")
+    for part in ("fit", "held-out", None):
+        keep = [(p, r) for p, r in zip(pred, dyad) if part is None or part_of(r["id"]) == part]
+        s = evaluate.score_dyads((p, r["expected"]) for p, r in keep)
+        label = {"fit": "fit part (the event model is trained on it: in-sample)", "held-out": "held-out part (bar 0.75)",
+                 None: "all"}[part]
+        print(f"codebook_with_actors, {label} ({len(keep)} sentences, {s['gold_events']} gold events): "
+              f"P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} "
+              f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}); full-code accuracy {s['full_code_accuracy']:.3f}")
     if args.show:
         shown = 0
         for r, p in zip(dyad, pred):

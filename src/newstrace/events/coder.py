@@ -245,6 +245,8 @@ class Coder:
         for k, c in enumerate(cands):
             if link[k] < self.model.threshold or _covered(events, c) or not _actorish(c.source, sides[k][0]):
                 continue
+            if sides[k][1] is None and c.target.dep_ in ("compound", "amod", "nmod"):
+                continue  # a word of a name ("the High Court"), not a side of its own
             if c.trigger.i not in best or link[k] > link[best[c.trigger.i]]:
                 best[c.trigger.i] = k
         s_span = (sent.start_char, sent.end_char)
@@ -258,6 +260,9 @@ class Coder:
             source = src or _phrase(c.source)
             target = tgt or _phrase(c.target)
             tok = c.trigger
+            if any(e.trigger[0] == tok.idx and _same_actor(e.source, source) and _same_actor(e.target, target)
+                   for e in events):
+                continue  # the rules linked these two actors on this verb already, by other words
             mode = "negated" if any(ch.dep_ == "neg" for ch in tok.children) else "hypothetical" if any(
                 ch.dep_ == "aux" and ch.lower_ in WORDS.modal_maybe for ch in tok.children) or any(
                 ch.dep_ == "mark" and ch.lower_ in ("if", "whether", "unless") for ch in tok.children) else "asserted"
@@ -285,6 +290,13 @@ class Coder:
         for sent in doc.sents:
             out += self.code_sentence(sent, ctx)
         return out
+
+
+def _same_actor(a: Actor | None, b: Actor | None) -> bool:
+    """One actor: the same code (or, without one, the same words)."""
+    if a is None or b is None:
+        return False
+    return a.code == b.code if a.code and b.code else a.text.lower() == b.text.lower()
 
 
 def _plover(code: str) -> str | None:

@@ -5,8 +5,8 @@
 The corpus is the one of claims_speed.py (ECB+ dev articles topped up with the claim-support
 sources, to `--n` articles). Events are coded inside the analysis workers from the parse
 that attributions already need, so the figures are:
-- the analysis stage (sentences, entities, parse, attributions, events) over the corpus with
-  events on and with events off, `--jobs` worker processes, nothing else of the pipeline: the
+- the analysis stage (sentences, entities, parse, attributions, sentence vectors, events) over
+  the corpus with events on and with events off, `--jobs` worker processes, nothing else of the pipeline: the
   difference is what coding events costs, and events/s is events over the whole stage time
   and over that difference;
 - the coder alone, in one process, over the parsed pieces of the first 200 articles.
@@ -42,7 +42,8 @@ def run_stage(path: Path, jobs: int, events: bool) -> tuple[float, int, int]:
         n_events += len(a.events)
 
     started = time.perf_counter()
-    Pipeline([FindArtefacts(), Analyze(jobs, attributions=True, events=events)]).run(
+    # embeddings on, as `analyze` has them: the event model reads the sentence vectors they give
+    Pipeline([FindArtefacts(), Analyze(jobs, attributions=True, events=events, embeddings=True)]).run(
         arts, RunContext(on_article_done=done))
     return time.perf_counter() - started, len(arts), n_events
 
@@ -67,11 +68,17 @@ def coder_alone(path: Path, n: int) -> tuple[float, int, int]:
         docs = [(s, parser(p.norm_text[s:e])) for s, e in chunks(p.norm_text)]
         ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         prepared.append((p, r, docs, ents, found_in(docs, ents, p.outlet)))
+    from newstrace.language.embed import embed, sentence_model
+
+    vectors = []  # made by the analysis stage before events in `analyze`: not the coder's time
+    for p, r, *_ in prepared:
+        kept = [s for s in r.sentences if s.artefact is None]
+        vectors.append((kept, embed([s.text for s in kept]), sentence_model()))
     started = time.perf_counter()
     count = 0
-    for p, r, docs, ents, found in prepared:
+    for (p, r, docs, ents, found), vecs in zip(prepared, vectors):
         count += len(records_for(p.article_id, p.text, docs, found, ents, OffsetMap.build(p.segments),
-                                 r.sentences, p.published))
+                                 r.sentences, p.published, vectors=vecs))
     return time.perf_counter() - started, len(prepared), count
 
 

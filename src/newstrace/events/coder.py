@@ -209,24 +209,36 @@ class Coder:
         (verb, subject side, object side) it judges an event, the best one per verb, is added
         with the code of its category, or the rules' code for that verb when they had one. A
         rule event the model finds the target of (the rules named none) gives way to it."""
-        cands = list(learned.candidates(sent))
-        if not cands:
-            return events
         day = ctx.date
-        feats, sides = [], []
-        for c in cands:
+        seen: dict[int, Actor | None] = {}  # token -> the actor its phrase names (sides repeat)
+
+        def actor(tok: Any) -> Actor | None:
+            if tok.i not in seen:
+                seen[tok.i] = self.mentions.actor(tok, ctx, day)
+            return seen[tok.i]
+
+        if self.collect is None and not any(t.pos_ == "PROPN" or t.ent_type_ in NAMED for t in sent):
+            return events  # no name in the sentence: no side that can act (see `_actorish`)
+        cands, feats, sides = [], [], []
+        for c in learned.candidates(sent):
+            src = actor(c.source)
+            if self.collect is None and not _actorish(c.source, src):
+                continue  # a side that cannot act: never emitted, so not read
             f = memo.get(c.trigger.i)
             rule = digits(f.code) if f is not None else None
-            src = self.mentions.actor(c.source, ctx, day)
-            tgt = self.mentions.actor(c.target, ctx, day)
+            tgt = actor(c.target)
+            cands.append(c)
             sides.append((src, tgt, rule))
             feats.append(learned.features(c, self.lemma, rule, src.how if src else "none", tgt.how if tgt else "none"))
+        if not cands:
+            return events
         vector = ctx.vector_at(sent.start_char, sent.end_char)
         if self.collect is not None:
             for c, f, (src, tgt, rule) in zip(cands, feats, sides):
                 self.collect.append({"sentence": (sent.start_char, sent.end_char), "features": f,
                                      "source": _bounds(c.source), "target": _bounds(c.target), "rule": rule,
                                      "source_country": src.country if src else None,
+                                     "political": _political(src),
                                      "target_country": tgt.country if tgt else None,
                                      "trigger": c.trigger.idx, "covered": _covered(events, c),
                                      "vector": vector, "vector_model": ctx.vector_model})
@@ -242,9 +254,13 @@ class Coder:
             if float(cats[k].max()) >= self.model.recategorise and _plover(e.code) != category:
                 e.code, e.by, e.confidence = self.model.codes[category], "recategorised", round(float(cats[k].max()), 3)
         best: dict[int, int] = {}  # trigger -> the candidate of it most likely an event
+        ruled = {e.trigger[0] for e in events}
         for k, c in enumerate(cands):
+            if c.trigger.idx not in ruled:
+                continue  # only where the rules found an event: trained on political news alone, the
+                # model would make events of any verb between any names (sport, film, business)
             if link[k] < self.model.threshold or _covered(events, c) or not _actorish(c.source, sides[k][0]):
-                continue
+                continue  # (the last only when collecting: otherwise such candidates were not read)
             if sides[k][1] is None and c.target.dep_ in ("compound", "amod", "nmod"):
                 continue  # a word of a name ("the High Court"), not a side of its own
             if c.trigger.i not in best or link[k] > link[best[c.trigger.i]]:
@@ -328,10 +344,27 @@ def _covered(events: list[Event], c: learned.Candidate) -> bool:
     return any(_links(e, c) for e in events)
 
 
+NAMED = frozenset({"ORG", "GPE", "NORP", "PERSON"})  # entities that can act
+# Sectors of political actors: a side named by one of these (or a country, a seat of government,
+# an organisation or a person of the actor dictionary) may act in an event the rules did not see
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "SPY", "INS", "SEP", "PTY",
+                               "IGO", "NGO", "IMG", "UAF", "HLH", "ELI"})
+
+
+def _political(a: Actor | None) -> bool:
+    """Whether an actor is one of politics' own: a country, a seat of government, an organisation
+    or a person the dictionary knows, or a political sector ("Police in Lagos", "rebels"), not an
+    unknown name, a phrase, or a place alone ("a Texas inmate")."""
+    if a is None:
+        return False
+    return a.how in ("country", "seat", "organisation", "person", "title", "pronoun") or (
+        a.sector in POLITICAL_SECTORS) or (a.country or "")[:3] in INTERNATIONAL
+
+
 def _actorish(tok: Any, actor: Actor | None) -> bool:
     """Whether the source side of a candidate can act: an actor the table knows, or a name."""
     return (actor is not None and actor.how not in ("sector",) or tok.pos_ == "PROPN"
-            or tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") or (actor is not None and actor.country is not None))
+            or tok.ent_type_ in NAMED or (actor is not None and actor.country is not None))
 
 
 def _phrase(tok: Any) -> Actor:

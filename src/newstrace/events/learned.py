@@ -237,12 +237,18 @@ class EventModel:
             v = np.asarray(vector, np.float32)
             link += float(v @ lw[nv:nv + self.dim])
             z += (cw[:, nv:nv + self.dim] @ v)[None, :]
-        for i, f in enumerate(feats):  # sparse: only the features present
+        vocab = self.vocab
+        for i, f in enumerate(feats):  # sparse: only the features present, in one product each
+            cols, vals = [], []
             for name, val in f.items():
-                j = self.vocab.get(name)
+                j = vocab.get(name)
                 if j is not None:
-                    link[i] += lw[j] * val
-                    z[i] += cw[:, j] * val
+                    cols.append(j)
+                    vals.append(val)
+            if cols:
+                v = np.asarray(vals, np.float32)
+                link[i] += float(lw[cols] @ v)
+                z[i] += cw[:, cols] @ v
         link = 1.0 / (1.0 + np.exp(-link))
         z -= z.max(axis=1, keepdims=True) if n else 0
         p = np.exp(z)

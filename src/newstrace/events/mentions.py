@@ -82,6 +82,7 @@ class Mentions:
         person = org = None
         countries: list[tuple[int, str, str, str]] = []  # (position, iso3, name, kind)
         sector: tuple[int, int, str] | None = None  # (position, length, code)
+        lemmas: list[str] | None = None  # of toks, made when first needed
         for size in range(min(table.longest, n), 0, -1):
             for i in range(n - size + 1):
                 piece = " ".join(words[i:i + size]).replace(" 's", "'s").replace(" ’s", "’s")
@@ -102,7 +103,9 @@ class Mentions:
                     iso, _, kind = table.cities[bare]  # "police in Lagos": the city's country
                     countries.append((i, iso, table.country_names.get(iso, iso), "city"))
                 if size <= 4:
-                    lems = " ".join(self.lemma(t) for t in toks[i:i + size])
+                    if lemmas is None:
+                        lemmas = [self.lemma(t) for t in toks]
+                    lems = " ".join(lemmas[i:i + size])
                     sec = table.sectors.get(low) or table.sectors.get(lems)
                     if sec and (sector is None or (i + size, size) > (sector[0], sector[1])):
                         sector = (i + size, size, sec)

@@ -1,0 +1,102 @@
+"""The trained part of the event coder (`events/learned.py`): candidates from the parse, their
+features, the packaged model, and how its events reach the records (sentences written for
+these tests)."""
+
+import numpy as np
+import pytest
+
+from newstrace.commands.events import code_text
+from newstrace.events import learned
+from newstrace.events.records import coder
+from newstrace.language.nlp import load_parser
+
+
+@pytest.fixture(scope="module")
+def parse():
+    nlp = load_parser()
+    return lambda text: next(iter(nlp(text).sents))
+
+
+def _pairs(sent):
+    return {(c.trigger.text, c.source.text, c.target.text) for c in learned.candidates(sent)}
+
+
+def test_candidates_follow_subjects_objects_and_pronouns(parse):
+    got = _pairs(parse("The Kessler Group has opened a probe into the Lisbon port authority."))
+    assert ("opened", "Group", "authority") in got and ("opened", "Group", "probe") in got
+    # a pronoun subject stands for the subject of the verb of saying above it
+    got = _pairs(parse("Slovakia says it will not accept the refugees."))
+    assert ("accept", "Slovakia", "refugees") in got
+    # an infinitive inherits its subject; coordinated subjects face each other
+    assert ("lift", "Congress", "sanctions") in _pairs(parse("The Congress agreed to lift sanctions on Cuba."))
+    assert ("agreed", "Kuwait", "allies") in _pairs(parse("Kuwait and its allies agreed to stage an exercise."))
+    # an event noun with an actor of its own
+    assert ("threats", "Erdogan", "EU") in _pairs(parse("The move followed threats by Erdogan against the EU."))
+
+
+def test_features_name_the_trigger_path_rule_and_kinds(parse):
+    sent = parse("The Kessler Group has opened a probe into the Lisbon port authority.")
+    c = next(c for c in learned.candidates(sent) if c.target.text == "authority")
+    f = learned.features(c, lambda t: t.lemma_.lower() or t.lower_, "090", "named", "phrase")
+    assert f["t=open"] == 1.0 and f["rule=09"] == 1.0 and f["skind=named"] == 1.0 and f["okind=phrase"] == 1.0
+    assert any(k.startswith("path=dobj/prep:into/pobj") for k in f)
+
+
+def test_the_packaged_model_predicts_probabilities():
+    model = learned.load_model()
+    assert model is not None and 0 < model.threshold < 1
+    assert set(model.categories) >= {"ACCUSE", "ASSAULT", "AGREE", "YIELD"}
+    assert all(len(code) == 3 and code.isdigit() for code in model.codes.values())
+    feats = [{"t=attack": 1.0, "path=dobj": 1.0}, {"t=say": 1.0, "path=prep:with/pobj": 1.0}, {}]
+    vec = np.ones(model.dim, np.float32) / np.sqrt(model.dim)
+    for vector, vm in ((None, None), (vec, model.vector_model), (vec, "another model")):
+        link, cats = model.predict(feats, vector, vm)
+        assert link.shape == (3,) and cats.shape == (3, len(model.categories))
+        assert np.all((link > 0) & (link < 1)) and np.allclose(cats.sum(axis=1), 1.0)
+    # the sentence vector is read only with the model it was trained on
+    with_vec = model.predict(feats, vec, model.vector_model)[0]
+    assert not np.allclose(with_vec, model.predict(feats, vec, "another model")[0])
+    assert np.allclose(model.predict(feats, None, None)[0], model.predict(feats, vec, "another model")[0])
+    empty = model.predict([], None, None)
+    assert empty[0].shape == (0,) and empty[1].shape == (0, len(model.categories))
+
+
+def test_records_say_who_coded_each_event():
+    # "investigate" is in the dictionary; the rules name the probe's target, the model adds nothing
+    events = code_text("The Kessler Group has opened a probe into the Lisbon port authority.")
+    assert events and all(e["coded_by"] in ("rules", "model", "recategorised") for e in events)
+    assert all(e["confidence"] is None for e in events if e["coded_by"] == "rules")
+    # a verb the dictionary does not hold: the model links the pair
+    events = code_text("Ruritania's army overran the Freedonian border posts on Tuesday.")
+    model = [e for e in events if e["coded_by"] == "model"]
+    for e in model:
+        assert 0 < e["confidence"] <= 1 and e["plover"] and e["source"]["text"]
+        text = "Ruritania's army overran the Freedonian border posts on Tuesday."
+        assert text[e["source"]["start"]:e["source"]["end"]] == e["source"]["text"]
+
+
+def test_without_the_model_the_rules_code_alone():
+    c = coder()
+    model, c.model = c.model, None
+    try:
+        events = code_text("Portugal quietly welcomed the return of the stolen paintings from Spain.")
+    finally:
+        c.model = model
+    assert events and all(e["coded_by"] == "rules" for e in events)
+
+
+def test_training_collects_every_candidate_on_the_original_text():
+    c = coder()
+    c.collect = []
+    try:
+        text = "Police  in Lagos   arrested twelve protesters."  # spaces the normaliser folds
+        code_text(text)
+        got = list(c.collect)
+    finally:
+        c.collect = None
+    assert got
+    for rec in got:
+        s0, s1 = rec["source"]
+        assert text[s0:s1].strip() and rec["features"] and rec["vector"] is not None
+    assert any(text[slice(*r["source"])] == "Police  in Lagos" and text[slice(*r["target"])] == "twelve protesters"
+               for r in got), [(text[slice(*r["source"])], text[slice(*r["target"])]) for r in got]

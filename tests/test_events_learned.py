@@ -23,7 +23,7 @@ def _pairs(sent):
 
 def test_candidates_follow_subjects_objects_and_pronouns(parse):
     got = _pairs(parse("The Kessler Group has opened a probe into the Lisbon port authority."))
-    assert ("opened", "Group", "authority") in got and ("opened", "Group", "probe") in got
+    assert ("opened", "Group", "authority") in got and ("opened", "Group", "probe") in got  # into the probe
     # a pronoun subject stands for the subject of the verb of saying above it
     got = _pairs(parse("Slovakia says it will not accept the refugees."))
     assert ("accept", "Slovakia", "refugees") in got
@@ -37,9 +37,9 @@ def test_candidates_follow_subjects_objects_and_pronouns(parse):
 def test_features_name_the_trigger_path_rule_and_kinds(parse):
     sent = parse("The Kessler Group has opened a probe into the Lisbon port authority.")
     c = next(c for c in learned.candidates(sent) if c.target.text == "authority")
-    f = learned.features(c, lambda t: t.lemma_.lower() or t.lower_, "090", "named", "phrase")
+    f = learned.features(c, coder().lemma, "090", "named", "phrase")
     assert f["t=open"] == 1.0 and f["rule=09"] == 1.0 and f["skind=named"] == 1.0 and f["okind=phrase"] == 1.0
-    assert any(k.startswith("path=dobj/prep:into/pobj") for k in f)
+    assert f["path=prep:into/pobj"] == 1.0 and f["first=prep:into"] == 1.0
 
 
 def test_the_packaged_model_predicts_probabilities():
@@ -62,17 +62,34 @@ def test_the_packaged_model_predicts_probabilities():
 
 
 def test_records_say_who_coded_each_event():
-    # "investigate" is in the dictionary; the rules name the probe's target, the model adds nothing
-    events = code_text("The Kessler Group has opened a probe into the Lisbon port authority.")
+    text = "Greece has condemned the detention of two Greek soldiers by the Turkish army."
+    events = code_text(text)
     assert events and all(e["coded_by"] in ("rules", "model", "recategorised") for e in events)
     assert all(e["confidence"] is None for e in events if e["coded_by"] == "rules")
-    # a verb the dictionary does not hold: the model links the pair
-    events = code_text("Ruritania's army overran the Freedonian border posts on Tuesday.")
+    # the rules found the condemnation but no target; the model links one, on the rules' verb
     model = [e for e in events if e["coded_by"] == "model"]
+    assert model, events
     for e in model:
-        assert 0 < e["confidence"] <= 1 and e["plover"] and e["source"]["text"]
-        text = "Ruritania's army overran the Freedonian border posts on Tuesday."
-        assert text[e["source"]["start"]:e["source"]["end"]] == e["source"]["text"]
+        assert 0 < e["confidence"] <= 1 and e["plover"] == "ACCUSE" and e["trigger"]["text"] == "condemned"
+        for side in (e["source"], e["target"]):
+            assert text[side["start"]:side["end"]] == side["text"]
+    # summoning an ambassador: the model, sure it is an accusation, recategorises the rules' request
+    events = code_text("Chile summoned the Bolivian ambassador to complain about the remarks.")
+    (e,) = [e for e in events if e["source"]["country"] == "CHL"]
+    assert e["coded_by"] == "recategorised" and e["plover"] == "ACCUSE" and e["confidence"] >= 0.8
+
+
+def test_the_model_adds_no_event_where_the_rules_found_none():
+    # verbs the dictionary does not hold, between names: the model was trained on political news
+    # only, so it does not judge whether something happened
+    for text in ("Ruritania's army overran the Freedonian border posts on Tuesday.",
+                 "Lionsgate bought Summit Entertainment last year."):
+        assert not [e for e in code_text(text) if e["coded_by"] != "rules"]
+
+
+def test_a_pair_the_rules_linked_is_not_repeated():
+    events = code_text("Kenya says it will not accept the refugees.")
+    assert len([e for e in events if e["root_code"] == "12"]) == 1, events
 
 
 def test_without_the_model_the_rules_code_alone():
@@ -89,7 +106,7 @@ def test_training_collects_every_candidate_on_the_original_text():
     c = coder()
     c.collect = []
     try:
-        text = "Police  in Lagos   arrested twelve protesters."  # spaces the normaliser folds
+        text = "Police  in Lagos   arrested  twelve protesters."  # spaces the normaliser folds
         code_text(text)
         got = list(c.collect)
     finally:
@@ -98,5 +115,5 @@ def test_training_collects_every_candidate_on_the_original_text():
     for rec in got:
         s0, s1 = rec["source"]
         assert text[s0:s1].strip() and rec["features"] and rec["vector"] is not None
-    assert any(text[slice(*r["source"])] == "Police  in Lagos" and text[slice(*r["target"])] == "twelve protesters"
+    assert any(text[slice(*r["source"])] == "Police" and text[slice(*r["target"])] == "twelve protesters"
                for r in got), [(text[slice(*r["source"])], text[slice(*r["target"])]) for r in got]

@@ -276,9 +276,10 @@ class Coder:
             source = src or _phrase(c.source)
             target = tgt or _phrase(c.target)
             tok = c.trigger
-            if any(e.trigger[0] == tok.idx and _same_actor(e.source, source) and _same_actor(e.target, target)
+            if any(e.trigger[0] == tok.idx and (_same_actor(e.source, source) and _same_actor(e.target, target) or
+                                               _same_actor(e.source, target) and _same_actor(e.target, source))
                    for e in events):
-                continue  # the rules linked these two actors on this verb already, by other words
+                continue  # the rules linked these two actors on this verb already (either way round)
             mode = "negated" if any(ch.dep_ == "neg" for ch in tok.children) else "hypothetical" if any(
                 ch.dep_ == "aux" and ch.lower_ in WORDS.modal_maybe for ch in tok.children) or any(
                 ch.dep_ == "mark" and ch.lower_ in ("if", "whether", "unless") for ch in tok.children) else "asserted"
@@ -309,9 +310,12 @@ class Coder:
 
 
 def _same_actor(a: Actor | None, b: Actor | None) -> bool:
-    """One actor: the same code (or, without one, the same words)."""
+    """One actor: the same words, the same code, or the same mention ("it" and "Kenya" that it
+    stands for share the code; "refugees" with and without the country it was given share words)."""
     if a is None or b is None:
         return False
+    if a.end > a.start and b.end > b.start and a.start < b.end and b.start < a.end:
+        return True
     return a.code == b.code if a.code and b.code else a.text.lower() == b.text.lower()
 
 
@@ -340,8 +344,14 @@ def _links(e: Event, c: learned.Candidate) -> bool:
 
 
 def _covered(events: list[Event], c: learned.Candidate) -> bool:
-    """Whether a rule event already links the candidate's two sides."""
-    return any(_links(e, c) for e in events)
+    """Whether a rule event already links the candidate's two sides, either way round ("Egypt
+    faces pressure from the United States": the rules turned the pair round)."""
+    if any(_links(e, c) for e in events):
+        return True
+    lo, hi = _bounds(c.source)
+    return any(e.source is not None and e.target is not None and e.target.end > e.target.start
+               and e.target.start < hi and lo < e.target.end and e.source.start <= c.target.idx < e.source.end
+               for e in events)
 
 
 NAMED = frozenset({"ORG", "GPE", "NORP", "PERSON"})  # entities that can act

@@ -50,7 +50,8 @@ def test_the_packaged_model_predicts_probabilities():
     feats = [{"t=attack": 1.0, "path=dobj": 1.0}, {"t=say": 1.0, "path=prep:with/pobj": 1.0}, {}]
     vec = np.ones(model.dim, np.float32) / np.sqrt(model.dim)
     for vector, vm in ((None, None), (vec, model.vector_model), (vec, "another model")):
-        link, cats = model.predict(feats, vector, vm)
+        link, cats, gate = model.predict(feats, vector, vm)
+        assert gate.shape == (3,) and np.all((gate >= 0) & (gate <= 1))
         assert link.shape == (3,) and cats.shape == (3, len(model.categories))
         assert np.all((link > 0) & (link < 1)) and np.allclose(cats.sum(axis=1), 1.0)
     # the sentence vector is read only with the model it was trained on
@@ -58,7 +59,7 @@ def test_the_packaged_model_predicts_probabilities():
     assert not np.allclose(with_vec, model.predict(feats, vec, "another model")[0])
     assert np.allclose(model.predict(feats, None, None)[0], model.predict(feats, vec, "another model")[0])
     empty = model.predict([], None, None)
-    assert empty[0].shape == (0,) and empty[1].shape == (0, len(model.categories))
+    assert empty[0].shape == (0,) and empty[1].shape == (0, len(model.categories)) and empty[2].shape == (0,)
 
 
 def test_records_say_who_coded_each_event():

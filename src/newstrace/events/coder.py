@@ -238,13 +238,13 @@ class Coder:
                 self.collect.append({"sentence": (sent.start_char, sent.end_char), "features": f,
                                      "source": _bounds(c.source), "target": _bounds(c.target), "rule": rule,
                                      "source_country": src.country if src else None,
-                                     "political": _political(src),
+                                     "political": _political(src), "actorish": _actorish(c.source, src),
                                      "target_country": tgt.country if tgt else None,
                                      "trigger": c.trigger.idx, "covered": _covered(events, c),
                                      "vector": vector, "vector_model": ctx.vector_model})
         if self.model is None:
             return events
-        link, cats = self.model.predict(feats, vector, ctx.vector_model)
+        link, cats, gate = self.model.predict(feats, vector, ctx.vector_model)
         for e in events:  # a rule event the model puts in another category, when it is sure enough
             mine = [k for k, c in enumerate(cands) if _links(e, c)]
             if not mine:
@@ -256,9 +256,9 @@ class Coder:
         best: dict[int, int] = {}  # trigger -> the candidate of it most likely an event
         ruled = {e.trigger[0] for e in events}
         for k, c in enumerate(cands):
-            if c.trigger.idx not in ruled:
-                continue  # only where the rules found an event: trained on political news alone, the
-                # model would make events of any verb between any names (sport, film, business)
+            if c.trigger.idx not in ruled and gate[k] < self.model.gate:
+                continue  # where the rules found no event, only a candidate the gate passes: one that
+                # looks like the labelled events and not like general news (sport, film, business)
             if link[k] < self.model.threshold or _covered(events, c) or not _actorish(c.source, sides[k][0]):
                 continue  # (the last only when collecting: otherwise such candidates were not read)
             if sides[k][1] is None and c.target.dep_ in ("compound", "amod", "nmod"):

@@ -5,12 +5,14 @@ in ways no list holds ("has opened a probe into", "turned down a request from"),
 sentence also yields *candidates*: a verb, an actor-like noun phrase on its subject side (the
 subject, a passive's agent, the subject it inherits through "agreed to", the speaker a
 pronoun stands for) and a noun phrase on its object side (objects, prepositional objects,
-phrases inside them), each with the dependency path that joins them. Two small models, trained
-by `benchmarks/events_train.py` on labelled sentences and stored in `data/event_model.npz`,
-read each candidate:
+phrases inside them), each with the dependency path that joins them. Three small models, trained
+by `benchmarks/events_train.py` and stored in `data/event_model.npz`, read each candidate:
 
 - the *linker* gives the chance that the candidate is an event between those two actors;
-- the *categoriser* gives its PLOVER category.
+- the *categoriser* gives its PLOVER category;
+- the *gate*, trained positive-unlabelled (the labelled events against every candidate of
+  general news), says whether it looks like a political event at all: on a verb where the rules
+  found none, only a candidate past the gate may give an event.
 
 Both are logistic regressions over sparse features (the trigger's lemma, its particle and
 object, the path, the governing verb, negation and modality, what the rules coded there, how
@@ -224,18 +226,27 @@ class EventModel:
     dim: int
     threshold: float  # P(event) from which a candidate the rules did not code is emitted
     recategorise: float = 2.0  # P(category) from which the model's category replaces a rule event's
+    gate_w: np.ndarray | None = None  # labelled events against general news (positive-unlabelled)
+    gate_sparse_w: np.ndarray | None = None
+    gate: float = 2.0  # gate score from which a verb the rules did not code may give an event
 
     def predict(self, feats: list[dict[str, float]], vector: np.ndarray | None,
-                vector_model: str | None) -> tuple[np.ndarray, np.ndarray]:
-        """(P(event) per candidate, category probabilities per candidate)."""
+                vector_model: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(P(event) per candidate, category probabilities per candidate, gate score per candidate)."""
         n, k, nv = len(feats), len(self.categories), len(self.vocab)
         dense = vector is not None and vector_model == self.vector_model and len(vector) == self.dim
         lw, cw = (self.link_w, self.cat_w) if dense else (self.link_sparse_w, self.cat_sparse_w)
+        gw = self.gate_w if dense else self.gate_sparse_w
+        if gw is None:
+            gw = np.zeros_like(lw)
+            gw[-1] = -50.0  # no gate: nothing passes
         link = np.full(n, lw[-1], dtype=np.float64)
+        gate = np.full(n, gw[-1], dtype=np.float64)
         z = np.repeat(cw[:, -1][None, :].astype(np.float64), n, 0)
         if dense:
             v = np.asarray(vector, np.float32)
             link += float(v @ lw[nv:nv + self.dim])
+            gate += float(v @ gw[nv:nv + self.dim])
             z += (cw[:, nv:nv + self.dim] @ v)[None, :]
         vocab = self.vocab
         for i, f in enumerate(feats):  # sparse: only the features present, in one product each
@@ -248,12 +259,14 @@ class EventModel:
             if cols:
                 v = np.asarray(vals, np.float32)
                 link[i] += float(lw[cols] @ v)
+                gate[i] += float(gw[cols] @ v)
                 z[i] += cw[:, cols] @ v
         link = 1.0 / (1.0 + np.exp(-link))
+        gate = 1.0 / (1.0 + np.exp(-gate))
         z -= z.max(axis=1, keepdims=True) if n else 0
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True) if n else 1
-        return link, p.reshape(n, k)
+        return link, p.reshape(n, k), gate
 
 
 MODEL_FILE = "event_model.npz"
@@ -266,7 +279,10 @@ def model_from(z: Any) -> EventModel:
                       z["cat_sparse_w"].astype(np.float32), [str(s) for s in z["categories"]],
                       dict(zip((str(s) for s in z["categories"]), (str(s) for s in z["codes"]))),
                       str(z["vector_model"]), int(z["dim"]), float(z["threshold"]),
-                      float(z["recategorise"]) if "recategorise" in z.files else 2.0)
+                      float(z["recategorise"]) if "recategorise" in z.files else 2.0,
+                      z["gate_w"].astype(np.float32) if "gate_w" in z.files else None,
+                      z["gate_sparse_w"].astype(np.float32) if "gate_sparse_w" in z.files else None,
+                      float(z["gate"]) if "gate" in z.files else 2.0)
 
 
 @cache

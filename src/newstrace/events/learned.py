@@ -80,6 +80,18 @@ def _antecedent(pron: Any, verb: Any) -> Any:
     return None
 
 
+OBJECT_PRONOUNS = frozenset({"him", "her", "them", "it"})
+
+
+def _object_antecedent(pron: Any) -> Any:
+    """What an object pronoun stands for: the nearest earlier subject of the sentence that is
+    not itself a pronoun ("Ajak was released after Kiir pardoned him": Ajak)."""
+    for t in reversed(pron.doc[pron.sent.start:pron.i]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in PRONOUN_SUBJECTS and t.pos_ in ("PROPN", "NOUN"):
+            return t
+    return None
+
+
 def subjects(verb: Any, depth: int = 0) -> list[Any]:
     """Heads of the subject side of `verb`: its subject (a pronoun read as what it stands for) and
     their conjuncts, a passive's agent, else the subject of the clause it depends on."""
@@ -101,7 +113,7 @@ def subjects(verb: Any, depth: int = 0) -> list[Any]:
         while h.pos_ not in ("VERB", "AUX") and h.head.i != h.i:
             h = h.head
         return subjects(h, depth + 1) if h.pos_ in ("VERB", "AUX") else []
-    if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp"):
+    if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acomp"):  # "is willing to withdraw": the subject of "is"
         return subjects(verb.head, depth + 1)
     return []
 
@@ -121,7 +133,19 @@ def objects(verb: Any) -> list[tuple[tuple[str, ...], Any]]:
                 walk(c, (*path, step), depth + 1)
 
     walk(verb, (), 0)
-    return out
+    for c in verb.children:  # "demanded that the prime minister apologize", "gave approval for the UN to deliver"
+        if c.dep_ in ("ccomp", "advcl", "xcomp"):
+            out += [((c.dep_, g.dep_), g) for g in c.children if g.dep_ in ("nsubj", "nsubjpass")
+                    and g.lower_ not in PRONOUN_SUBJECTS]
+    resolved: list[tuple[tuple[str, ...], Any]] = []
+    for path, o in out:  # "after Kiir pardoned him": him is who the sentence is about
+        if o.lower_ in OBJECT_PRONOUNS:
+            a = _object_antecedent(o)
+            if a is not None:
+                resolved.append(((*path, "pronoun"), a))
+        else:
+            resolved.append((path, o))
+    return resolved
 
 
 def noun_subjects(noun: Any) -> list[Any]:
@@ -143,6 +167,13 @@ def candidates(sent: Any) -> Iterator[Candidate]:
     of their own ("threats by Erdogan against the EU"), and coordinated subjects with each other
     ("Kuwait and its allies agreed")."""
     for v in sent:
+        if v.pos_ == "NOUN":  # "cooperation between the Philippines and the United States"
+            for c in v.children:
+                if c.dep_ == "prep" and c.lower_ == "between":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            for o in g.conjuncts:
+                                yield Candidate(v, g, o, ("noun", "between"))
         if v.pos_ == "NOUN" and v.dep_ not in ("compound", "poss"):
             subs = noun_subjects(v)
             if subs:

@@ -68,8 +68,34 @@ def _ov(a: tuple[int, int], b: tuple[int, int] | None) -> bool:
     return b is not None and a[0] < b[1] and b[0] < a[1]
 
 
+RESULTS = ROOT / "benchmarks" / "results"
+
+
 def gather(texts: list[str]) -> tuple[list[list[dict]], list[list[dict]]]:
-    """(candidates, rule events) of each text, coded as an article of its own by the rules."""
+    """(candidates, rule events) of each text, coded as an article of its own by the rules; cached
+    in benchmarks/results/ by the texts and the code of the coder and its data."""
+    import hashlib
+    import pickle
+
+    from newstrace.digest import code_digest
+
+    h = hashlib.sha1("\x00".join(texts).encode())
+    src = ROOT / "src" / "newstrace"
+    h.update(code_digest([p.read_text("utf-8") for p in sorted((src / "events").glob("*.py"))]).encode())
+    for name in ("cameo_verbs.toml", "event_words.toml", "actors.toml", "places.toml", "cities.tsv"):
+        h.update((ROOT / "src" / "newstrace" / "data" / name).read_bytes())
+    cache = RESULTS / f"events-candidates-{h.hexdigest()[:12]}.pkl"
+    if cache.exists():
+        with cache.open("rb") as fh:
+            return pickle.load(fh)
+    got = _gather(texts)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with cache.open("wb") as fh:
+        pickle.dump(got, fh)
+    return got
+
+
+def _gather(texts: list[str]) -> tuple[list[list[dict]], list[list[dict]]]:
     c = coder()
     model, c.model = c.model, None  # the rules alone: the model must not see its own output
     cands, events = [], []
@@ -94,6 +120,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write-model", action="store_true")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--link-c", type=float, default=1.0, help="inverse regularisation of the linker")
+    ap.add_argument("--cat-c", type=float, default=4.0, help="inverse regularisation of the categoriser")
     args = ap.parse_args()
     if not PLV.exists():
         print(f"needs {PLV} (the shared development data)", file=sys.stderr)
@@ -159,9 +187,9 @@ def main() -> int:
           f"of {len(rows)} candidates; categories {Counter(x for x in cat if x).most_common()}")
 
     def fit(x, idx):
-        lk = LogisticRegression(C=1.0, max_iter=4000).fit(x[idx], link_y[idx])
+        lk = LogisticRegression(C=args.link_c, max_iter=4000).fit(x[idx], link_y[idx])
         pos = idx[link_y[idx] == 1]
-        ct = LogisticRegression(C=4.0, max_iter=4000).fit(x[pos], np.array(cat, dtype=object)[pos])
+        ct = LogisticRegression(C=args.cat_c, max_iter=4000).fit(x[pos], np.array(cat, dtype=object)[pos])
         return lk, ct
 
     # cross-validation, grouped by sentence

@@ -28,9 +28,8 @@ from newstrace.events import learned
 from newstrace.events.actors import INTERNATIONAL, Actor, ActorTable, actor_table
 from newstrace.events.arguments import Arguments, date_of
 from newstrace.events.context import Context
-from newstrace.events.codes import plover_of
 from newstrace.events.codes import (CONFLICT, EXPRESS_INTENT, MATERIAL_CONFLICT, MUTUAL, RECIPROCAL,
-                                    STATEMENT_CODES, root_of)
+                                    STATEMENT_CODES, plover_of, root_of)
 from newstrace.events.dictionary import Dictionary, dictionary
 from newstrace.events.mentions import Mentions, bare_sector, inherit, placeable, same
 from newstrace.events.modality import Modality, purpose
@@ -173,10 +172,7 @@ class Coder:
                 pairs = [(s, t) for s in sources for t in (targets or [None])]
                 if f.code in MUTUAL or (together and (self.lemma(tok) in WORDS.mutual or _with(tok, targets))):
                     pairs += [(t, s) for s, t in pairs if t is not None and s is not None]
-            depth = 0
-            h = tok
-            while h.head.i != h.i and depth < 20:
-                h, depth = h.head, depth + 1
+            depth = learned.depth_of(tok)
             for s, t in pairs:
                 events.append(Event(f.code, (tok.idx, tok.idx + len(tok)), s_span, s, t, f.mode, f.frame,
                                     attribution, day or day_default, day_source if day else
@@ -238,7 +234,7 @@ class Coder:
                 self.collect.append({"sentence": (sent.start_char, sent.end_char), "features": f,
                                      "source": _bounds(c.source), "target": _bounds(c.target), "rule": rule,
                                      "source_country": src.country if src else None,
-                                     "political": _political(src), "actorish": _actorish(c.source, src),
+                                     "actorish": _actorish(c.source, src),
                                      "target_country": tgt.country if tgt else None,
                                      "trigger": c.trigger.idx, "covered": _covered(events, c),
                                      "vector": vector, "vector_model": ctx.vector_model})
@@ -284,9 +280,7 @@ class Coder:
                 ch.dep_ == "aux" and ch.lower_ in WORDS.modal_maybe for ch in tok.children) or any(
                 ch.dep_ == "mark" and ch.lower_ in ("if", "whether", "unless") for ch in tok.children) else "asserted"
             day_, day_source = date_of(tok, sent, ctx)
-            depth, h = 0, tok
-            while h.head.i != h.i and depth < 20:
-                h, depth = h.head, depth + 1
+            depth = learned.depth_of(tok)
             # a rule event on this verb from this source with no target: the model's pair completes it
             events = [e for e in events if not (e.target is None and e.trigger[0] == tok.idx and e.source is not None
                                                 and e.source.start <= c.source.idx < max(e.source.end, e.source.start + 1))]
@@ -355,22 +349,6 @@ def _covered(events: list[Event], c: learned.Candidate) -> bool:
 
 
 NAMED = frozenset({"ORG", "GPE", "NORP", "PERSON"})  # entities that can act
-# Sectors of political actors: a side named by one of these (or a country, a seat of government,
-# an organisation or a person of the actor dictionary) may act in an event the rules did not see
-POLITICAL_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "SPY", "INS", "SEP", "PTY",
-                               "IGO", "NGO", "IMG", "UAF", "HLH", "ELI"})
-
-
-def _political(a: Actor | None) -> bool:
-    """Whether an actor is one of politics' own: a country, a seat of government, an organisation
-    or a person the dictionary knows, or a political sector ("Police in Lagos", "rebels"), not an
-    unknown name, a phrase, or a place alone ("a Texas inmate")."""
-    if a is None:
-        return False
-    return a.how in ("country", "seat", "organisation", "person", "title", "pronoun") or (
-        a.sector in POLITICAL_SECTORS) or (a.country or "")[:3] in INTERNATIONAL
-
-
 def _actorish(tok: Any, actor: Actor | None) -> bool:
     """Whether the source side of a candidate can act: an actor the table knows, or a name."""
     return (actor is not None and actor.how not in ("sector",) or tok.pos_ == "PROPN"

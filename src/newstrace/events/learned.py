@@ -200,7 +200,8 @@ def candidates(sent: Any) -> Iterator[Candidate]:
                 yield Candidate(v, s, o, ("conj-subject",))
 
 
-def _depth(tok: Any) -> int:
+def depth_of(tok: Any) -> int:
+    """How deep a token is in its sentence's tree (0 for the root; at most 20)."""
     n = 0
     while tok.head.i != tok.i and n < 20:
         tok, n = tok.head, n + 1
@@ -219,7 +220,7 @@ def features(c: Candidate, lemma: Callable[[Any], str], rule: str | None, source
     f: dict[str, float] = {
         f"t={lem}": 1.0, f"path={path}": 1.0, f"t|path={lem}|{path}": 1.0, f"first={first}": 1.0,
         f"last={last}": 1.0, f"t|first={lem}|{first}": 1.0, "plen": len(c.path) / MAX_DEPTH,
-        "vdepth": min(_depth(v), 10) / 5, f"vdep={v.dep_}": 1.0, f"o={o.lower_}": 1.0,
+        "vdepth": min(depth_of(v), 10) / 5, f"vdep={v.dep_}": 1.0, f"o={o.lower_}": 1.0,
         f"t|o={lem}|{o.lower_}": 1.0, f"opos={o.pos_}": 1.0, f"spos={s.pos_}": 1.0,
         f"oent={o.ent_type_ or '-'}": 1.0, f"sent={s.ent_type_ or '-'}": 1.0,
         f"skind={source_kind}": 1.0, f"okind={target_kind}": 1.0,

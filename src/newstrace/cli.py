@@ -241,7 +241,9 @@ def events_command(
     show_all: bool = typer.Option(True, "--all/--asserted",
                                   help="Also show negated, hypothetical, attempted and denied events."),
 ) -> None:
-    """Code one sentence or article into CAMEO events and print them, for checking the coder."""
+    """Code one sentence or article into CAMEO events and print them, for checking the coder: each
+    with who coded it (the rules, the trained model with its confidence, or the rules recategorised
+    by the model)."""
     import os
 
     from newstrace.events.actors import actor_table
@@ -278,11 +280,17 @@ def events_command(
         out.print("no events coded")
         raise typer.Exit(EXIT_OK)
     table = Table(show_lines=False)
-    for col in ("code", "event", "source", "target", "mode", "Goldstein", "date", "words"):
+    for col in ("code", "event", "source", "target", "mode", "Goldstein", "date", "words", "by"):
         table.add_column(col)
 
     def actor(a):  # type: ignore[no-untyped-def]
-        return "—" if not a else f"{a['code']} ({escape(a['text'][:40])})"
+        if not a:
+            return "—"
+        # a named organisation or a phrase the model linked has no code: its words alone
+        return f"{a['code']} ({escape(a['text'][:40])})" if a.get("code") else escape(a["text"][:40])
+
+    def by(e):  # type: ignore[no-untyped-def]
+        return e["coded_by"] + (f" {e['confidence']:.2f}" if e.get("confidence") is not None else "")
 
     for e in rows:
         words = e["trigger"]["text"]
@@ -290,7 +298,7 @@ def events_command(
             words += f"; according to {e['attribution']['source']}"
         table.add_row(e["code"], escape(e["name"][:45]), actor(e["source"]), actor(e["target"]),
                       e["mode"] + (f" ({e['frame']})" if e.get("frame") else ""), f"{e['goldstein']:+.1f}",
-                      e.get("date") or "", escape(words))
+                      e.get("date") or "", escape(words), by(e))
     out.print(table)
     raise typer.Exit(EXIT_OK)
 

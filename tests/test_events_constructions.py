@@ -108,3 +108,11 @@ def test_an_unknown_organisation_is_kept_as_a_named_actor():
     src = hits[0]["source"]
     assert src["country"] is None and src["name"] == "Meridian Workers Alliance"
     assert src["resolved_from"] == "named"
+
+
+def test_going_to_is_a_future_not_a_journey():
+    evs = code_text("The Kenyan president is going to make a deal with Uganda, his aides said.")
+    assert not [e for e in evs if e["trigger"]["text"].lower() == "going"], show(evs)
+    assert all(e["mode"] != "asserted" for e in evs if e["trigger"]["text"] == "make"), show(evs)
+    went = events("The Kenyan president went to Uganda on Monday.")
+    assert any(e["root_code"] == "04" and e["source"]["country"] == "KEN" for e in went), show(went)

@@ -1,5 +1,5 @@
 """The mode of an event: asserted, negated ("did not attack"), hypothetical ("is expected
-to attack", "may strike", "if"), attempted ("tried to"), or a frame's: "will attack" is a
+to attack", "may strike", "is going to strike", "if"), attempted ("tried to"), or a frame's: "will attack" is a
 threat, "will send aid" an intent, "will not accept" a refusal.
 """
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from newstrace.events.codes import EXPRESS_INTENT, MATERIAL_CONFLICT, PROMISABLE, root_of
 from newstrace.events.dictionary import Dictionary
-from newstrace.events.triggers import Found, Lemmas, uncompose
+from newstrace.events.triggers import Found, Lemmas, going_to, uncompose
 from newstrace.events.words import WORDS
 
 
@@ -43,7 +43,7 @@ class Modality:
             h = h.head
             steps += 1
             lem = self.lemma(h)
-            if lem in words.hypothetical:
+            if lem in words.hypothetical or (steps == 1 and going_to(h)):  # "is going to strike": not yet
                 found.mode = "hypothetical"
             elif lem in words.attempt and found.mode == "asserted":
                 found.mode = "attempted"

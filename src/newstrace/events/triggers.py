@@ -19,6 +19,13 @@ from newstrace.events.words import WORDS
 
 
 
+def going_to(tok: Any) -> bool:
+    """"going" (or "gonna") with an infinitive: the future of the verb it governs."""
+    return tok.lower_ in ("going", "gonna") and any(
+        c.dep_ == "xcomp" and (tok.lower_ == "gonna" or any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))
+        for c in tok.children)
+
+
 @dataclass(slots=True)
 class Found:
     """An event a token heads: its code (or kind), and the frame and event it composes."""
@@ -76,6 +83,8 @@ class Triggers:
         if tok.pos_ == "VERB":
             if tok.dep_ in ("amod", "compound", "nmod", "npadvmod", "nsubj", "dobj", "pobj"):
                 return False
+            if going_to(tok):
+                return False  # "is going to meet": a future, not a journey (the verb it governs is the event)
             if tok.dep_ == "acl" and tok.tag_ == "VBN" and not any(c.dep_ == "agent" for c in tok.children):
                 return False  # "a letter handed over to the UN": a description
             if tok.dep_ == "pcomp" and (tok.head.head.pos_ in ("NOUN", "PROPN")

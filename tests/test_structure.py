@@ -71,7 +71,7 @@ LAYERS = [
     {"stories", "provenance"},
     {"claims"},
     {"export", "report"},
-    {"commands", "runner", "cli", "__main__", "__init__"},
+    {"commands", "runner", "serve", "cli", "__main__", "__init__"},
 ]
 
 

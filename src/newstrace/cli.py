@@ -359,3 +359,28 @@ def main() -> None:
         app()
     except BrokenPipeError:  # `newstrace ... | head`
         sys.exit(EXIT_OK)
+
+
+@app.command("serve")
+def serve_command(
+    out_dir: Path = typer.Argument(..., metavar="OUT_DIR", help="A folder 'newstrace analyze --out' wrote."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (this machine only unless told "
+                                                          "otherwise: 0.0.0.0 opens it to the network)."),
+    port: int = typer.Option(8750, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Browse a corpus in the web browser: stories, articles, claims, actors and full-text search,
+    read-only, with a JSON twin of every page (the page's address with .json)."""
+    from newstrace.serve import ServeError, create_app
+
+    try:
+        application = create_app(out_dir)
+    except (ServeError, OSError) as exc:
+        err.print(f"[red]error:[/red] {escape(printable(str(exc)))}")
+        raise typer.Exit(EXIT_ERROR)
+    import uvicorn
+
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"serving {escape(str(out_dir))} read-only at http://{shown}:{port}/ (Ctrl+C stops it)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print("[yellow]note:[/yellow] listening beyond this machine: anyone who can reach it can read the corpus")
+    uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -17,6 +17,7 @@ from typing import Any
 
 from newstrace import __version__
 from newstrace.export import export_store, write_summary
+from newstrace.export.catalogue import write_catalogue
 from newstrace.claims.stage import Claims
 from newstrace.claims.source import prepared_source
 from newstrace.digest import code_digest
@@ -263,6 +264,8 @@ def _analyze(paths: Sequence[str], out: Path, opts: AnalyzeOptions, *,
             yield r
 
     files = export_store(store, out, iter_stories(store), derivations())
+    progress("writing the catalogue", 0, 0)
+    write_catalogue(store)  # what `newstrace serve` lists and searches
     totals = {t: store.count(t) for t in ("articles", "sentences", "entities", "numbers", "attributions",
                                           "claims", "events", "stories")}
     totals["derivations"] = derived

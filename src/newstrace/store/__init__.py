@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newstrace.store.catalogue import CatalogueTables
 from newstrace.store.claims import ClaimsTables
 from newstrace.store.provenance import ProvenanceTables
 from newstrace.store.stories import StoriesTables
@@ -146,7 +147,7 @@ class OutputLock:
         self.release()
 
 
-class Store(StoriesTables, ProvenanceTables, ClaimsTables):
+class Store(StoriesTables, ProvenanceTables, ClaimsTables, CatalogueTables):
     """Articles, sentences, entities, numbers and run metadata in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
@@ -156,6 +157,7 @@ class Store(StoriesTables, ProvenanceTables, ClaimsTables):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self.ensure_catalogue()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
         self._add_columns()

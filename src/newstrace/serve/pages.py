@@ -1,0 +1,88 @@
+"""What the HTML pages add to their data: links that keep the page's filters, and an article's
+text cut into pieces with its annotations (entities and numbers, attributions, claims by
+status, events; in the compare view, the passages one article takes from the other), drawn by
+the same span renderer as the static report (`report/render.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+
+from newstrace.report.render import Mark, render_text
+from newstrace.store.catalogue import STORY_SORTS
+
+__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides"]
+
+LETTERS = {"supported": "S", "unsupported": "U", "contradicted": "C"}
+
+
+def context(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    params = {k: v for k, v in request.query_params.items() if v != ""}
+    path = request.url.path
+
+    def link(**changes: Any) -> str:
+        """This page's address with some parameters changed (None removes one)."""
+        q = dict(params)
+        for k, v in changes.items():
+            if v is None:
+                q.pop(k, None)
+            else:
+                q[k] = str(v)
+        return path + ("?" + urlencode(q) if q else "")
+
+    json_path = path.rstrip("/") + ".json" if path != "/" else "/.json"
+    return {"path": path, "params": params, "link": link,
+            "json": json_path + ("?" + urlencode(params) if params else ""),
+            "section": path.strip("/").split("/")[0] or "overview"}
+
+
+def article_text(data: dict[str, Any]) -> list:
+    """Paragraphs of pieces of the article's text, annotated."""
+    a = data["article"]
+    marks: list[tuple[int, int, Mark]] = []
+    for i, r in enumerate(data.get("attributions") or (), 1):
+        src = r.get("source") or {}
+        who = src.get("name") or src.get("text") or "unnamed source"
+        content = r.get("content") or {}
+        if isinstance(content.get("start"), int):
+            marks.append((content["start"], content["end"], Mark("att", f"said by {who}", i, "att")))
+        if isinstance(src.get("start"), int):
+            marks.append((src["start"], src["end"], Mark("att-src", f"source: {who}", i, "att")))
+    for i, c in enumerate(data.get("claims") or (), 1):
+        status = c.get("status") or "unknown"
+        marks.append((c["start"], c["end"], Mark(f"cl cl-{status}", f"claim {i}: {status}", i, "claim",
+                                                 f"{LETTERS.get(status, '?')}{i}", f"claim-{i}")))
+    for i, e in enumerate(data.get("events") or (), 1):
+        t = e.get("trigger") or {}
+        if isinstance(t.get("start"), int):
+            marks.append((t["start"], t["end"], Mark("ev", f"event {i}: {e.get('name') or e.get('code')}", i, "ev",
+                                                     f"E{i}", f"event-{i}")))
+    for i, sg in enumerate(data.get("rewriting") or (), 1):
+        if isinstance(sg.get("start"), int) and isinstance(sg.get("end"), int):
+            marks.append((sg["start"], sg["end"], Mark(f"sig sig-{sg.get('kind')}", sg.get("evidence") or "", i, "sig",
+                                                       f"R{i}", f"signal-{i}")))
+    return render_text(a.get("text") or "", sentences=data.get("sentences") or (), artefacts=a.get("artefacts") or (),
+                       title_span=a.get("title_span"), marks=marks)
+
+
+def compare_sides(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The two articles' texts, each with the passages of the judged pair marked (numbered the
+    same on both sides)."""
+    pair = data.get("pair") or {}
+    passages = pair.get("passages") or []
+    sides = []
+    for key in ("a", "b"):
+        art = data[key]
+        role = "derived" if pair and art["id"] == pair.get("derived_id") else "source"
+        marks = []
+        for i, p in enumerate(passages, 1):
+            s, e = p.get(f"{role}_start"), p.get(f"{role}_end")
+            if isinstance(s, int) and isinstance(e, int):
+                marks.append((s, e, Mark(f"pg pg-{p.get('kind') or 'passage'}",
+                                         f"passage {i}: {p.get('kind')}, similarity {p.get('similarity')}", i, "pg",
+                                         f"P{i}", "")))
+        sides.append({"article": art, "role": role if pair else None,
+                      "paragraphs": render_text(art.get("text") or "", marks=marks)})
+    return sides

@@ -120,10 +120,15 @@ def test_story_page(client):
     assert data["families"] and all(set(f) >= {"roots", "derivations"} for f in data["families"])
     assert data["claims"] and all(c["story_id"] == sid for c in data["claims"])
     assert data["said"] and data["counts"]["claims"] == data["claims_total"]
+    mx = data["matrix"]
+    assert mx["rows"] and mx["columns"] and mx["multi"] >= 1  # a claim told by several articles of the story
+    assert all(len(r["cells"]) == len(mx["columns"]) for r in mx["rows"])
+    told = [r for r in mx["rows"] if r["count"] > 1][0]
+    assert sum(1 for c in told["cells"] if c and c["reports"]) == told["count"]
     dates = [m["published"] for m in data["members"] if m.get("published")]
     assert dates == sorted(dates)
     page = _html(client, f"/stories/{sid}")
-    for part in ("Timeline", "Families of rewrites", "Claims", "Who said what", "Events"):
+    for part in ("Timeline", "Families of rewrites", "Claims across the articles", "Who said what", "Events"):
         assert part in page
     assert "/compare?a=" in page
 
@@ -202,6 +207,14 @@ def test_bad_parameters_are_400(client, query):
     assert r.status_code == 400, (query, r.status_code)
     assert "bad parameter" in r.json()["error"]["message"]
     _html(client, "/stories?" + query, 400)
+
+
+def test_an_empty_form_field_is_no_filter(client):
+    every = _json(client, "/stories.json")["paging"]["total"]
+    blank = _json(client, "/stories.json?outlet=&entity=&since=&until=&min_size=&derived=&unsupported=&sort=size")
+    assert blank["paging"]["total"] == every
+    assert _json(client, "/claims.json?status=&outlet=&speaker=&story=&q=")["paging"]["total"] == \
+        _json(client, "/claims.json")["paging"]["total"]
 
 
 def test_limits_on_query_size_and_bad_compare(client):

@@ -328,7 +328,7 @@ class Claims:
                 top.add(key, self._item(aid, title, outlet, anchor, number, v, against=top is self.contra))
         if aid in self._columns and aid not in self._kept:
             self._kept[aid] = {"detailed": detailed, "total": len(views),
-                               "claims": [self._compact(n, v) for n, v in enumerate(views[:MATRIX_CLAIMS], 1)]}
+                               "claims": [matrix_claim(n, v) for n, v in enumerate(views[:MATRIX_CLAIMS], 1)]}
         statuses = {v["status"] for v in views}
         if not detailed:
             return [], None, statuses
@@ -401,14 +401,6 @@ class Claims:
                 item["denied_by"] = v["denied_in_article"]["by"] or "someone"
         return item
 
-    @staticmethod
-    def _compact(number: int, v: dict) -> tuple:
-        """What a matrix needs of a claim: (number, start, end, status, text, evidence), the
-        span None when it is not good, evidence as (article id, start, end, stance)."""
-        span = (v["start"], v["end"]) if v["ok"] else (None, None)
-        ev = tuple((e["aid"], e["start"], e["end"], e["stance"]) for e in v["evidence"]
-                   if e["aid"] is not None and e["stance"] != "neither")
-        return (number, *span, v["status"], cut(v["text"], 400), ev)
 
     # -- the page ---------------------------------------------------------------------
 
@@ -453,84 +445,8 @@ class Claims:
         }
 
     def _matrix(self, mx: dict, sections: dict[str, bool]) -> dict[str, Any]:
-        """A story's claim matrix: claims x articles.
-
-        Columns are the story's first `MATRIX_COLUMNS` articles by published date (undated
-        last), then arrival. Claim X of article A and claim Y of article B are one row when an
-        evidence of X with stance "supports" points into B at a span overlapping Y's (or the
-        other way round), and rows are closed under that (union-find); a claim linked to none
-        is a row of its own. A cell is ✓ when the article has a claim of the row (with that
-        claim's status) and ✗ when an evidence of one of the row's claims in that article
-        contradicts or denies it. The row's first article is the leftmost reporting one (the
-        earliest published; ties in story order), its label that article's first claim of it.
-        Rows are ordered by how many articles report them, then by first appearance.
-        """
+        """A story's claim matrix (`claim_matrix`), linked to the sections the page has."""
         columns = mx["columns"]
-        col_of = {m["id"]: i for i, m in enumerate(columns)}
-        nodes: list[tuple[int, tuple]] = []  # (column, compact claim)
-        spans: dict[str, list[tuple[int, int, int]]] = {}  # article id -> (start, end, node), by start
-        cut_columns = 0
-        for ci, m in enumerate(columns):
-            kept = self._kept.get(m["id"])
-            if not kept:
-                continue
-            cut_columns += kept["total"] > len(kept["claims"])
-            for c in kept["claims"]:
-                if c[1] is not None:
-                    spans.setdefault(m["id"], []).append((c[1], c[2], len(nodes)))
-                nodes.append((ci, c))
-        index = {}
-        for aid, items in spans.items():
-            items.sort()
-            reach, top = [], -1
-            for s, e, _ in items:
-                top = max(top, e)
-                reach.append(top)
-            index[aid] = ([s for s, _, _ in items], reach, items)
-
-        parent = list(range(len(nodes)))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for i, (ci, c) in enumerate(nodes):
-            own = columns[ci]["id"]
-            for eaid, es, ee, stance in c[5]:
-                if stance != "supports" or eaid == own or eaid not in index or es is None or ee is None or es >= ee:
-                    continue
-                starts, reach, items = index[eaid]
-                k = bisect_left(starts, ee) - 1  # claims starting before the evidence ends ...
-                while k >= 0 and reach[k] > es:  # ... of which some may still reach into it
-                    s, e, j = items[k]
-                    if e > es:
-                        a, b = find(i), find(j)
-                        if a != b:
-                            parent[max(a, b)] = min(a, b)
-                    k -= 1
-
-        groups: dict[int, list[int]] = {}
-        for i in range(len(nodes)):
-            groups.setdefault(find(i), []).append(i)
-        rows = []
-        for members in groups.values():
-            cells: dict[int, dict] = {}
-            for i in members:
-                ci, c = nodes[i]
-                cell = cells.setdefault(ci, {"claims": [], "against": []})
-                cell["claims"].append(c)
-            for i in members:
-                for eaid, _es, _ee, stance in nodes[i][1][5]:
-                    if stance in AGAINST and eaid in col_of:
-                        cells.setdefault(col_of[eaid], {"claims": [], "against": []})["against"].append(stance)
-            told = sorted(ci for ci, cell in cells.items() if cell["claims"])
-            first = told[0]
-            label = min(cells[first]["claims"], key=lambda c: (c[1] if c[1] is not None else float("inf"), c[0]))
-            rows.append(((-len(told), first, label[1] if label[1] is not None else float("inf"), label[0]),
-                         told, cells, first, label))
-        rows.sort(key=lambda r: r[0])
 
         def claim_href(ci: int, number: int) -> str | None:
             kept = self._kept.get(columns[ci]["id"])
@@ -538,38 +454,133 @@ class Claims:
                 return f"#{claim_anchor(columns[ci]['id'], number)}"
             return None
 
-        shown = []
-        for _, told, cells, first, label in rows[:MATRIX_ROWS]:
-            out = []
-            for ci, m in enumerate(columns):
-                cell = cells.get(ci)
-                if cell is None:
-                    out.append(None)
-                    continue
-                claims = sorted(cell["claims"], key=lambda c: c[0])
-                against = "denied" if "denied" in cell["against"] else ("contradicts" if cell["against"] else None)
-                status = claims[0][3] if claims else None
-                who = m["source"] or "unknown outlet"
-                if claims:
-                    tip = f"{who}: claim {claims[0][0]} ({status})"
-                    if len(claims) > 1:
-                        tip += f" and {len(claims) - 1} more"
-                else:
-                    tip = ""
-                if against:
-                    said = "reports it denied" if against == "denied" else "contradicts it"
-                    tip += ("; " if tip else f"{who}: ") + said
-                out.append({"reports": bool(claims), "status": status, "letter": LETTERS.get(status or "", ""),
-                            "claims": len(claims), "against": against, "first": ci == first,
-                            "href": claim_href(ci, claims[0][0]) if claims else None, "tip": tip})
-            shown.append({"label": cut(label[4], LABEL_CHARS), "full": label[4], "count": len(told),
-                          "href": claim_href(first, label[0]), "cells": out,
-                          "status": label[3], "letter": LETTERS.get(label[3], "?")})
-        cols = [{"id": m["id"], "title": m["title"], "source": m["source"], "published": m["published"],
-                 "hue": m["hue"], "href": f"#{render.anchor_id(m['id'])}" if sections.get(m["id"]) else None,
-                 "claims": (self._kept.get(m["id"]) or {}).get("total", 0)}
-                for m in columns]
-        return {"columns": cols, "rows": shown, "rows_total": len(rows), "rows_more": max(0, len(rows) - MATRIX_ROWS),
-                "claims": len(nodes), "columns_more": max(0, mx["left_out"]), "cut_columns": cut_columns,
-                "multi": sum(1 for r in rows if -r[0][0] > 1), "row_limit": MATRIX_ROWS,
-                "column_limit": MATRIX_COLUMNS, "claim_limit": MATRIX_CLAIMS}
+        return claim_matrix(columns, self._kept, claim_href,
+                            lambda aid: f"#{render.anchor_id(aid)}" if sections.get(aid) else None, mx["left_out"])
+
+
+def matrix_claim(number: int, v: dict) -> tuple:
+    """What a matrix needs of a claim (`normalise`d): (number, start, end, status, text,
+    evidence), the span None when it is not good, evidence as (article id, start, end, stance)."""
+    span = (v["start"], v["end"]) if v["ok"] else (None, None)
+    ev = tuple((e["aid"], e["start"], e["end"], e["stance"]) for e in v["evidence"]
+               if e["aid"] is not None and e["stance"] != "neither")
+    return (number, *span, v["status"], cut(v["text"], 400), ev)
+
+
+def claim_matrix(columns: list[dict], kept: dict[str, dict], claim_href: Callable[[int, int], str | None],
+                 column_href: Callable[[str], str | None], left_out: int = 0) -> dict[str, Any]:
+    """A story's claim matrix: claims x articles. `kept` holds each column's claims as
+    `matrix_claim` makes them ({"claims": [...], "total": n}); `claim_href(column, number)`
+    and `column_href(article id)` link cells and columns (None: no link).
+
+    Columns are the story's first `MATRIX_COLUMNS` articles by published date (undated
+    last), then arrival. Claim X of article A and claim Y of article B are one row when an
+    evidence of X with stance "supports" points into B at a span overlapping Y's (or the
+    other way round), and rows are closed under that (union-find); a claim linked to none
+    is a row of its own. A cell is ✓ when the article has a claim of the row (with that
+    claim's status) and ✗ when an evidence of one of the row's claims in that article
+    contradicts or denies it. The row's first article is the leftmost reporting one (the
+    earliest published; ties in story order), its label that article's first claim of it.
+    Rows are ordered by how many articles report them, then by first appearance.
+    """
+    col_of = {m["id"]: i for i, m in enumerate(columns)}
+    nodes: list[tuple[int, tuple]] = []  # (column, compact claim)
+    spans: dict[str, list[tuple[int, int, int]]] = {}  # article id -> (start, end, node), by start
+    cut_columns = 0
+    for ci, m in enumerate(columns):
+        mine = kept.get(m["id"])
+        if not mine:
+            continue
+        cut_columns += mine["total"] > len(mine["claims"])
+        for c in mine["claims"]:
+            if c[1] is not None:
+                spans.setdefault(m["id"], []).append((c[1], c[2], len(nodes)))
+            nodes.append((ci, c))
+    index = {}
+    for aid, items in spans.items():
+        items.sort()
+        reach, top = [], -1
+        for s, e, _ in items:
+            top = max(top, e)
+            reach.append(top)
+        index[aid] = ([s for s, _, _ in items], reach, items)
+
+    parent = list(range(len(nodes)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, (ci, c) in enumerate(nodes):
+        own = columns[ci]["id"]
+        for eaid, es, ee, stance in c[5]:
+            if stance != "supports" or eaid == own or eaid not in index or es is None or ee is None or es >= ee:
+                continue
+            starts, reach, items = index[eaid]
+            k = bisect_left(starts, ee) - 1  # claims starting before the evidence ends ...
+            while k >= 0 and reach[k] > es:  # ... of which some may still reach into it
+                s, e, j = items[k]
+                if e > es:
+                    a, b = find(i), find(j)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+                k -= 1
+
+    groups: dict[int, list[int]] = {}
+    for i in range(len(nodes)):
+        groups.setdefault(find(i), []).append(i)
+    rows = []
+    for members in groups.values():
+        cells: dict[int, dict] = {}
+        for i in members:
+            ci, c = nodes[i]
+            cell = cells.setdefault(ci, {"claims": [], "against": []})
+            cell["claims"].append(c)
+        for i in members:
+            for eaid, _es, _ee, stance in nodes[i][1][5]:
+                if stance in AGAINST and eaid in col_of:
+                    cells.setdefault(col_of[eaid], {"claims": [], "against": []})["against"].append(stance)
+        told = sorted(ci for ci, cell in cells.items() if cell["claims"])
+        first = told[0]
+        label = min(cells[first]["claims"], key=lambda c: (c[1] if c[1] is not None else float("inf"), c[0]))
+        rows.append(((-len(told), first, label[1] if label[1] is not None else float("inf"), label[0]),
+                     told, cells, first, label))
+    rows.sort(key=lambda r: r[0])
+
+    shown = []
+    for _, told, cells, first, label in rows[:MATRIX_ROWS]:
+        out = []
+        for ci, m in enumerate(columns):
+            cell = cells.get(ci)
+            if cell is None:
+                out.append(None)
+                continue
+            claims = sorted(cell["claims"], key=lambda c: c[0])
+            against = "denied" if "denied" in cell["against"] else ("contradicts" if cell["against"] else None)
+            status = claims[0][3] if claims else None
+            who = m["source"] or "unknown outlet"
+            if claims:
+                tip = f"{who}: claim {claims[0][0]} ({status})"
+                if len(claims) > 1:
+                    tip += f" and {len(claims) - 1} more"
+            else:
+                tip = ""
+            if against:
+                said = "reports it denied" if against == "denied" else "contradicts it"
+                tip += ("; " if tip else f"{who}: ") + said
+            out.append({"reports": bool(claims), "status": status, "letter": LETTERS.get(status or "", ""),
+                        "claims": len(claims), "against": against, "first": ci == first,
+                        "href": claim_href(ci, claims[0][0]) if claims else None, "tip": tip})
+        shown.append({"label": cut(label[4], LABEL_CHARS), "full": label[4], "count": len(told),
+                      "href": claim_href(first, label[0]), "cells": out,
+                      "status": label[3], "letter": LETTERS.get(label[3], "?")})
+    cols = [{"id": m["id"], "title": m["title"], "source": m["source"], "published": m["published"],
+             "hue": m.get("hue"), "href": column_href(m["id"]),
+             "claims": (kept.get(m["id"]) or {}).get("total", 0)}
+            for m in columns]
+    return {"columns": cols, "rows": shown, "rows_total": len(rows), "rows_more": max(0, len(rows) - MATRIX_ROWS),
+            "claims": len(nodes), "columns_more": max(0, left_out), "cut_columns": cut_columns,
+            "multi": sum(1 for r in rows if -r[0][0] > 1), "row_limit": MATRIX_ROWS,
+            "column_limit": MATRIX_COLUMNS, "claim_limit": MATRIX_CLAIMS}

@@ -184,14 +184,14 @@ def create_app(out_dir: Path | str) -> FastAPI:
     def stories(request: Request, outlet: str | None = Text(), entity: str | None = Text(),
                 since: str | None = Query(None, pattern=DAY, description="YYYY[-MM[-DD]]: stories still running then"),
                 until: str | None = Query(None, pattern=DAY, description="YYYY[-MM[-DD]]: stories begun by then"),
-                min_size: int | None = Query(None, ge=1, le=1_000_000),
+                min_size: str | None = Query(None, pattern=r"^([1-9]\d{0,6})?$", description="at least this many articles"),
                 derived: str | None = Query(None, pattern=YES_NO, description="has derived articles: yes or no"),
                 unsupported: str | None = Query(None, pattern=YES_NO, description="has unsupported claims"),
                 sort: str = Query("size", pattern="^(" + "|".join(pages.STORY_SORTS) + ")$"),
                 limit: int = Limit(), offset: int = Offset()) -> Response:
         return respond(request, "stories.html.j2", views.stories(
             store(), outlet=outlet or None, entity=entity or None, since=since or None, until=until or None,
-            min_size=min_size, derived=_flag(derived), unsupported=_flag(unsupported), sort=sort, limit=limit,
+            min_size=int(min_size) if min_size else None, derived=_flag(derived), unsupported=_flag(unsupported), sort=sort, limit=limit,
             offset=offset))
 
     @twin("/stories/{story_id}", summary="A story: timeline, families of rewrites, claims, who said what, events")

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from urllib.parse import quote
+
+from newstrace.report.claims import MATRIX_CLAIMS, MATRIX_COLUMNS, claim_matrix, matrix_claim, normalise
 from newstrace.store import Store
 
 # How much of a story's parts the story page lists.
@@ -91,12 +94,32 @@ def story(store: Store, story_id: str) -> dict[str, Any]:
             said.append({"article_id": aid, "speaker": src.get("name") or src.get("text"), "kind": src.get("kind"),
                          "cue": (r.get("cue") or {}).get("text"), "content": (r.get("content") or {}).get("text"),
                          "anonymous": src.get("anonymous"), "second_hand": r.get("second_hand")})
-    return {"story": {k: rec.get(k) for k in ("id", "label", "label_article", "size", "start", "end", "outlets",
+    return {"matrix": matrix(store, members), "story": {k: rec.get(k) for k in ("id", "label", "label_article", "size", "start", "end", "outlets",
                                               "top_entities", "active")},
             "counts": {k: entry[k] for k in ("derived", "claims", "unsupported", "contradicted", "events")},
             "members": shown, "members_total": len(members), "families": families,
             "claims": claims, "claims_total": entry["claims"], "said": said,
             "events": store.story_events(story_id, STORY_EVENTS)}
+
+
+def matrix(store: Store, members: list[dict[str, Any]]) -> dict[str, Any]:
+    """The story's claim matrix (claims x its first articles by date), as the report draws it
+    (`report.claims.claim_matrix`), linked to the article pages."""
+    columns = [{"id": m["article_id"], "title": m.get("title"), "source": m.get("source"),
+                "published": m.get("published")} for m in members[:MATRIX_COLUMNS]]
+    kept = {}
+    for c in columns:
+        row = store.article_row(c["id"])
+        views = [v for v in (normalise(r, (row or {}).get("text") or "") for r in store.claims_for(c["id"])) if v]
+        kept[c["id"]] = {"claims": [matrix_claim(n, v) for n, v in enumerate(views[:MATRIX_CLAIMS], 1)],
+                         "total": len(views)}
+
+    def href(aid: str) -> str:
+        return "/articles/" + quote(aid, safe="")
+
+    mx = claim_matrix(columns, kept, lambda ci, n: f"{href(columns[ci]['id'])}#claim-{n}", href,
+                      max(0, len(members) - MATRIX_COLUMNS))
+    return mx
 
 
 def article(store: Store, article_id: str) -> dict[str, Any]:

@@ -45,6 +45,15 @@ def test_version_and_help_document_every_option():
     for option in ("--out", "--limit", "--jobs", "--max-bytes", "--max-chars", "--report", "--format", "--quiet",
                    "--executor", "--address", "--workers"):
         assert option in helptext, option
+    serve = runner.invoke(app, ["serve", "--help"], terminal_width=200).output
+    assert "--host" in serve and "--port" in serve and "read-only" in serve
+
+
+def test_serve_refuses_a_folder_without_a_store(tmp_path):
+    from newstrace.cli import EXIT_ERROR
+
+    res = runner.invoke(app, ["serve", str(tmp_path)])
+    assert res.exit_code == EXIT_ERROR and "holds no newstrace store" in res.output
 
 
 def test_a_bad_executor_or_cluster_address_is_an_error_naming_it(tmp_path):
@@ -92,6 +101,8 @@ def test_analyze_writes_schema_outputs_and_names_skipped_inputs(tmp_path):
     assert summary["summary"]["skips"][0]["where"] == "line 2"
     assert (out / "report.html").stat().st_size > 1000
     assert (out / "newstrace.db").exists()
+    squashed = "".join(res.output.split())  # (the console may wrap the line anywhere)
+    assert f"newstraceserve{out}".replace(" ", "") in squashed  # where to browse it
 
 
 def test_missing_path_is_reported_and_the_rest_goes_on(tmp_path):

@@ -200,6 +200,17 @@ def _print_summary(result) -> None:  # type: ignore[no-untyped-def]
         out.print(f"[yellow]{s.skip_count} input(s) skipped[/yellow]; reasons in {result.out_dir / 'summary.json'}")
     if result.report_path.exists():
         out.print(f"report: {result.report_path}")
+    import shlex
+
+    from newstrace.runner import AnalyzeOptions
+
+    browse = f"newstrace serve {shlex.quote(str(result.out_dir))}"
+    shown = AnalyzeOptions().detail_limit
+    if t["articles"] > shown:
+        out.print(f"[bold]{t['articles']:,} articles: more than the report shows in full ({shown:,}). Browse, search "
+                  f"and filter them all with:[/bold] {escape(browse)}")
+    else:
+        out.print(f"browse in the web browser: {escape(browse)}")
 
 
 @app.command()

@@ -84,6 +84,7 @@ def story(store: Store, story_id: str) -> dict[str, Any]:
     shown = members[:STORY_MEMBERS]
     ids = [m["article_id"] for m in shown]
     families = store.families_of(ids)
+    in_families = sorted({a for f in families for a in f.get("article_ids") or ()})
     _, claims = store.claim_page(story=story_id, limit=STORY_CLAIMS, offset=0)
     said = []
     for aid in ids:
@@ -98,6 +99,7 @@ def story(store: Store, story_id: str) -> dict[str, Any]:
                                               "top_entities", "active")},
             "counts": {k: entry[k] for k in ("derived", "claims", "unsupported", "contradicted", "events")},
             "members": shown, "members_total": len(members), "families": families,
+            "titles": store.article_heads(in_families),
             "claims": claims, "claims_total": entry["claims"], "said": said,
             "events": store.story_events(story_id, STORY_EVENTS)}
 

@@ -182,13 +182,18 @@ def test_search_highlights_and_pages(client):
 def test_actors(client):
     data = _json(client, "/actors.json")
     assert data["actors"] and data["paging"]["total"] >= len(data["actors"])
+    graph = data["network"]
+    assert graph["nodes"] and graph["edges"]
+    assert {n["code"] for n in graph["nodes"]} <= {a["actor"] for a in data["actors"]}
+    assert _json(client, "/actors.json?offset=1")["network"] is None  # drawn on the first page only
     key = data["actors"][0]["actor"]
     one = _json(client, f"/actors/{key}.json")
     assert one["actor"]["actor"] == key and one["events"]
     assert all(key in ((e.get("source") or {}).get("code"), (e.get("target") or {}).get("code"),
                        (e.get("source") or {}).get("text"), (e.get("target") or {}).get("text"))
                for e in one["events"])
-    _html(client, "/actors")
+    page = _html(client, "/actors")
+    assert "<svg" in page and 'href="/actors/' in page and "style=" not in page  # (the CSP allows no inline style)
     _html(client, f"/actors/{key}")
 
 

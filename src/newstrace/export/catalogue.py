@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newstrace.provenance.records import iter_derivations, iter_families
+from newstrace.report.events import network, normalise
 from newstrace.store import Store
 from newstrace.stories.records import iter_stories
 
@@ -38,12 +39,20 @@ def write_catalogue(store: Store) -> None:
             claim_counts[sid]["claims"] += 1
             claim_counts[sid][c.get("status") or ""] += 1
     event_counts: Counter = Counter()
+    views = []  # the events as the report's network reads them
+    names: dict[str, Counter] = defaultdict(Counter)
     actors: dict[str, dict[str, Any]] = {}
     partners: dict[str, Counter] = defaultdict(Counter)
     for e in store.iter_events():
         sid = story_of.get(e["article_id"])
         if sid is not None:
             event_counts[sid] += 1
+        v = normalise(e, len(views))
+        if v is not None:
+            views.append(v)
+        for side in (e.get("source"), e.get("target")):
+            if side and side.get("code") and (side.get("name") or side.get("text")):
+                names[side["code"]][side.get("name") or side.get("text")] += 1
         day = e.get("date")
         for role, side, other in (("source", e.get("source"), e.get("target")), ("target", e.get("target"), e.get("source"))):
             key = actor_key(side)
@@ -93,4 +102,6 @@ def write_catalogue(store: Store) -> None:
             a["partners"] = [{"actor": k, "events": n} for k, n in partners[key].most_common(ACTOR_PARTNERS)]
             yield a
 
-    store.write_catalogue(stories(), claims(), events(), actor_rows(), iter_derivations(store), iter_families(store))
+    graph = network(views, {c: min(n.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c, n in names.items()})
+    store.write_catalogue(stories(), claims(), events(), actor_rows(), iter_derivations(store), iter_families(store),
+                          graph)

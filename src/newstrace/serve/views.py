@@ -166,7 +166,8 @@ def claims(store: Store, *, status: str | None, outlet: str | None, speaker: str
 
 def actors(store: Store, limit: int, offset: int) -> dict[str, Any]:
     total, rows = store.actor_page(limit, offset)
-    return {"paging": page_info(total, limit, offset), "actors": rows}
+    return {"paging": page_info(total, limit, offset), "actors": rows,
+            "network": store.actor_network() if offset == 0 else None}
 
 
 def actor(store: Store, key: str, limit: int, offset: int) -> dict[str, Any]:

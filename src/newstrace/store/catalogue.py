@@ -90,7 +90,7 @@ class CatalogueTables:
     def write_catalogue(self, stories: Iterable[dict[str, Any]], claims: Iterable[dict[str, Any]],
                         events: Iterable[dict[str, Any]], actors: Iterable[dict[str, Any]],
                         derivations: Iterable[dict[str, Any]] = (),
-                        families: Iterable[dict[str, Any]] = ()) -> None:
+                        families: Iterable[dict[str, Any]] = (), network: dict[str, Any] | None = None) -> None:
         """Replace the catalogue with these rows, in one transaction (a reader sees the old one
         or the new one, never half of each)."""
         self._begin()  # type: ignore[attr-defined]
@@ -132,6 +132,8 @@ class CatalogueTables:
                        (f["id"], json.dumps(f, ensure_ascii=False)))
             db.executemany("INSERT INTO cat_family_members(article_id, family_id) VALUES (?,?)",
                            [(a, f["id"]) for a in f.get("article_ids") or ()])
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_network', ?)",
+                   (json.dumps(network, ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue', '1')")
         self.commit()  # type: ignore[attr-defined]
 
@@ -297,6 +299,11 @@ class CatalogueTables:
         rows = self.db.execute(f"SELECT {', '.join(keys)} FROM cat_actors ORDER BY events DESC, actor "
                                f"LIMIT ? OFFSET ?", (limit, offset))
         return total, [{**dict(zip(keys, r)), "partners": json.loads(r[-1] or "[]")} for r in rows]
+
+    def actor_network(self) -> dict[str, Any] | None:
+        """The actor network drawn at the end of the run (`report.events.network`'s geometry)."""
+        r = self.db.execute("SELECT value FROM meta WHERE key='catalogue_network'").fetchone()
+        return json.loads(r[0]) if r and r[0] else None
 
     def actor_entry(self, actor: str) -> dict[str, Any] | None:
         keys = ("actor", "name", "country", "events", "as_source", "as_target", "first", "last", "partners")

@@ -6,8 +6,8 @@
 
 The bar (issue 20): on a 100,000-article store, p95 page time under 300 ms on this machine for
 the overview, the story list (plain, filtered by outlet, unsupported claims sorted by recency, a
-deep page), a story page (random ones and the largest), an article page and a search (common and
-rare words); the JSON twins of a couple of pages, the unsupported claims and the actors are timed
+deep page), a story page (random ones and the largest), an article page and a search (common, very
+common, two and rare words); the JSON twins of a couple of pages, the unsupported claims and the actors are timed
 too.
 
 The store. Built through the store's own API, never raw SQL: `Store.put_article` (with sentences,
@@ -578,6 +578,7 @@ def route_kinds(folder: Path, repeat: int, rng: random.Random) -> list[tuple[str
     rare = sorted(set(rare))
     rng.shuffle(rare)
     common = ["said", "government", "police", "people", "year", "president", "first", "time", "new", "told"]
+    stop = ["the", "and", "of", "to", "in", "a"]
     phrases = ["prime minister", "police said", "united states", "last year", "told reporters", "human rights"]
     deep_lo = min(90_000, max(0, total - 500))
     deep_hi = max(deep_lo, total - 1)
@@ -602,6 +603,7 @@ def route_kinds(folder: Path, repeat: int, rng: random.Random) -> list[tuple[str
         ("article", [f"/articles/{quote(a, safe='')}" for a in pick(article_ids)]),
         ("article .json", [f"/articles/{quote(a, safe='')}.json" for a in pick(article_ids)]),
         ("search common word", [q("/search", q=w) for w in pick(common)]),
+        ("search very common word (the, of...)", [q("/search", q=w) for w in pick(stop)]),
         ("search two words", [q("/search", q=w) for w in pick(phrases)]),
         ("search rare word", [q("/search", q=w) for w in (rare * repeat)[:repeat]]),
         ("claims ?status=unsupported", [q("/claims", status="unsupported")] * repeat),

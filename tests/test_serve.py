@@ -179,6 +179,22 @@ def test_search_highlights_and_pages(client):
     assert empty["articles"] == []
 
 
+def test_a_search_with_very_many_matches_lists_the_newest_first(client, served, monkeypatch):
+    import newstrace.store.catalogue as catalogue
+    from newstrace.store import Store
+
+    ranked = _json(client, "/search.json?q=the")
+    assert ranked["ranked"] is True
+    monkeypatch.setattr(catalogue, "RANKED_MATCHES", 1)
+    newest = _json(client, "/search.json?q=the")
+    assert newest["ranked"] is False and newest["articles_page"]["total"] == ranked["articles_page"]["total"] > 1
+    stored = Store.reader(served / "newstrace.db").all_article_ids()  # in the order they were stored
+    ids = [a["id"] for a in newest["articles"]]
+    assert ids == sorted(ids, key=stored.index, reverse=True) and len(ids) > 1
+    assert set(ids) == {a["id"] for a in ranked["articles"]}  # the same matches, in another order
+    assert "newest are listed first" in client.get("/search?q=the").text
+
+
 def test_actors(client):
     data = _json(client, "/actors.json")
     assert data["actors"] and data["paging"]["total"] >= len(data["actors"])

@@ -183,10 +183,11 @@ def search(store: Store, q: str, limit: int, offset: int) -> dict[str, Any]:
     query = fts_query(q)
     if query is None:
         return {"q": q, "articles": [], "claims": [], "articles_page": page_info(0, limit, offset),
-                "claims_total": 0}
-    total, rows = store.search_articles(query, limit, offset)
-    c_total, c_rows = store.search_claims(query, limit, 0)
+                "claims_total": 0, "ranked": True}
+    total, ranked, rows = store.search_articles(query, limit, offset)
+    c_total, c_ranked, c_rows = store.search_claims(query, limit, 0)
     for r in rows + c_rows:
         r["snippet"] = snippet_parts(r["snippet"])
+    # ranked: best matches first; else (a word in very many articles) the newest first
     return {"q": q, "articles": rows, "articles_page": page_info(total, limit, offset), "claims": c_rows,
-            "claims_total": c_total}
+            "claims_total": c_total, "ranked": ranked, "claims_ranked": c_ranked}

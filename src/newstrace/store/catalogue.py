@@ -22,9 +22,16 @@ CREATE TABLE IF NOT EXISTS cat_stories (
     story_id TEXT PRIMARY KEY, seq INTEGER, size INTEGER, start TEXT, "end" TEXT, label TEXT,
     label_article TEXT, outlets INTEGER, derived INTEGER, claims INTEGER, unsupported INTEGER,
     contradicted INTEGER, events INTEGER, record TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS cat_stories_size ON cat_stories(size);
-CREATE INDEX IF NOT EXISTS cat_stories_start ON cat_stories(start);
-CREATE INDEX IF NOT EXISTS cat_stories_end ON cat_stories("end");
+CREATE INDEX IF NOT EXISTS cat_stories_by_size ON cat_stories(size DESC, seq);
+CREATE INDEX IF NOT EXISTS cat_stories_by_start ON cat_stories(start, seq);
+CREATE INDEX IF NOT EXISTS cat_stories_by_end ON cat_stories("end" DESC, seq);
+CREATE INDEX IF NOT EXISTS cat_stories_by_outlets ON cat_stories(outlets DESC, seq);
+CREATE INDEX IF NOT EXISTS cat_stories_by_unsupported ON cat_stories(unsupported DESC, seq);
+CREATE INDEX IF NOT EXISTS cat_stories_by_seq ON cat_stories(seq);
+DROP INDEX IF EXISTS cat_stories_size;
+DROP INDEX IF EXISTS cat_stories_start;
+DROP INDEX IF EXISTS cat_stories_end;
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE TABLE IF NOT EXISTS cat_story_outlets (story_id TEXT NOT NULL, outlet TEXT NOT NULL, articles INTEGER);
 CREATE INDEX IF NOT EXISTS cat_story_outlets_outlet ON cat_story_outlets(outlet, story_id);
 CREATE TABLE IF NOT EXISTS cat_story_entities (story_id TEXT NOT NULL, entity TEXT NOT NULL, count INTEGER);
@@ -55,6 +62,13 @@ CREATE TABLE IF NOT EXISTS cat_family_members (article_id TEXT NOT NULL, family_
 CREATE INDEX IF NOT EXISTS cat_family_members_article ON cat_family_members(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(text, content='cat_claims', content_rowid='seq');
 """
+
+# Above this many matches a search lists the newest first: ranking every match by relevance
+# (FTS5's bm25) takes longer than a page may (benchmarks/serve_speed.py: a word in almost every
+# article of 100,000 took 0.7 s to rank, the newest 50 take 2 ms).
+RANKED_MATCHES = 20_000
+# Outlets the catalogue counts for the overview.
+TOP_OUTLETS = 100
 
 # Full-text index of the articles (title and text), kept in step with the table by triggers.
 ARTICLES_FTS = """
@@ -132,6 +146,15 @@ class CatalogueTables:
                        (f["id"], json.dumps(f, ensure_ascii=False)))
             db.executemany("INSERT INTO cat_family_members(article_id, family_id) VALUES (?,?)",
                            [(a, f["id"]) for a in f.get("article_ids") or ()])
+        outlets = [{"outlet": o, "articles": n} for o, n in db.execute(
+            "SELECT source, COUNT(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY source "
+            "ORDER BY n DESC, source LIMIT ?", (TOP_OUTLETS,))]
+        artefacts = [{"kind": k, "articles": n} for k, n in db.execute(
+            "SELECT json_extract(j.value, '$.kind') AS kind, COUNT(DISTINCT a.seq) FROM articles a, "
+            "json_each(a.artefacts) j WHERE a.artefacts IS NOT NULL AND a.artefacts != '[]' GROUP BY kind "
+            "ORDER BY 2 DESC, kind")]
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_overview', ?)",
+                   (json.dumps({"outlets": outlets, "artefacts": artefacts}, ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_network', ?)",
                    (json.dumps(network, ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue', '1')")
@@ -167,7 +190,7 @@ class CatalogueTables:
                           ("claims", "SELECT COUNT(*) FROM cat_claims"),
                           ("unsupported", "SELECT COUNT(*) FROM cat_claims WHERE status='unsupported'"),
                           ("contradicted", "SELECT COUNT(*) FROM cat_claims WHERE status='contradicted'"),
-                          ("events", "SELECT COUNT(*) FROM cat_events WHERE role='source'"),
+                          ("events", "SELECT COUNT(*) FROM events"),
                           ("actors", "SELECT COUNT(*) FROM cat_actors"),
                           ("derived", "SELECT COUNT(DISTINCT derived_id) FROM derivations WHERE derived=1"),
                           ("attributions", "SELECT COUNT(*) FROM attributions"),
@@ -175,16 +198,17 @@ class CatalogueTables:
             out[name] = int(self.db.execute(sql).fetchone()[0])
         return out
 
+    def _overview_meta(self) -> dict[str, Any]:
+        r = self.db.execute("SELECT value FROM meta WHERE key='catalogue_overview'").fetchone()
+        return json.loads(r[0]) if r and r[0] else {}
+
     def top_outlets(self, limit: int) -> list[dict[str, Any]]:
-        return [{"outlet": o, "articles": n} for o, n in self.db.execute(
-            "SELECT source, COUNT(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY source "
-            "ORDER BY n DESC, source LIMIT ?", (limit,))]
+        """The outlets with the most articles (as the catalogue counted them)."""
+        return (self._overview_meta().get("outlets") or [])[:limit]
 
     def artefact_counts(self) -> list[dict[str, Any]]:
-        return [{"kind": k, "articles": n} for k, n in self.db.execute(
-            "SELECT json_extract(j.value, '$.kind') AS kind, COUNT(DISTINCT a.seq) FROM articles a, "
-            "json_each(a.artefacts) j WHERE a.artefacts IS NOT NULL AND a.artefacts != '[]' GROUP BY kind "
-            "ORDER BY 2 DESC")]
+        """Articles with each kind of artefact (as the catalogue counted them)."""
+        return self._overview_meta().get("artefacts") or []
 
     def skipped_inputs(self, limit: int) -> list[dict[str, Any]]:
         return [{"run": r, "path": p, "where": w, "reason": why, "stage": s}
@@ -272,26 +296,30 @@ class CatalogueTables:
                                f"LIMIT ? OFFSET ?", [*args, limit, offset])
         return total, [{**json.loads(r), "story_id": s, "outlet": o, "speaker": sp} for r, s, o, sp in rows]
 
-    def search_articles(self, q: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-        """Articles matching the FTS5 query `q`, best first, with a highlighted snippet (the
-        marks are \\x02 and \\x03, for the caller to turn into escaped HTML)."""
+    def search_articles(self, q: str, limit: int, offset: int) -> tuple[int, bool, list[dict[str, Any]]]:
+        """(matches, ranked, the page): articles matching the FTS5 query `q`, best first (newest
+        first above `RANKED_MATCHES` matches: ranked False), each with a highlighted snippet
+        (the marks are \\x02 and \\x03, for the caller to turn into escaped HTML)."""
         total = int(self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
                                     (q,)).fetchone()[0])
+        ranked = total <= RANKED_MATCHES
         rows = self.db.execute(
             "SELECT a.id, a.title, a.source, a.published, snippet(articles_fts, 1, char(2), char(3), ' … ', 24) "
             "FROM articles_fts JOIN articles a ON a.seq=articles_fts.rowid WHERE articles_fts MATCH ? "
-            "ORDER BY rank LIMIT ? OFFSET ?", (q, limit, offset))
+            f"ORDER BY {'rank' if ranked else 'articles_fts.rowid DESC'} LIMIT ? OFFSET ?", (q, limit, offset))
         keys = ("id", "title", "source", "published", "snippet")
-        return total, [dict(zip(keys, r)) for r in rows]
+        return total, ranked, [dict(zip(keys, r)) for r in rows]
 
-    def search_claims(self, q: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    def search_claims(self, q: str, limit: int, offset: int) -> tuple[int, bool, list[dict[str, Any]]]:
+        """(matches, ranked, the page) of the claims, as `search_articles` gives articles."""
         total = int(self.db.execute("SELECT COUNT(*) FROM claims_fts WHERE claims_fts MATCH ?", (q,)).fetchone()[0])
+        ranked = total <= RANKED_MATCHES
         rows = self.db.execute(
             "SELECT c.claim_id, c.article_id, c.outlet, c.status, snippet(claims_fts, 0, char(2), char(3), ' … ', 24) "
             "FROM claims_fts JOIN cat_claims c ON c.seq=claims_fts.rowid WHERE claims_fts MATCH ? "
-            "ORDER BY rank LIMIT ? OFFSET ?", (q, limit, offset))
+            f"ORDER BY {'rank' if ranked else 'claims_fts.rowid DESC'} LIMIT ? OFFSET ?", (q, limit, offset))
         keys = ("id", "article_id", "outlet", "status", "snippet")
-        return total, [dict(zip(keys, r)) for r in rows]
+        return total, ranked, [dict(zip(keys, r)) for r in rows]
 
     def actor_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         total = int(self.db.execute("SELECT COUNT(*) FROM cat_actors").fetchone()[0])

@@ -131,6 +131,7 @@ def test_story_page(client):
     for part in ("Timeline", "Families of rewrites", "Claims across the articles", "Who said what", "Events"):
         assert part in page
     assert "/compare?a=" in page
+    assert page.count('class="tl-mark') == len([m for m in data["members"] if m.get("published")])  # the timeline
 
 
 def test_article_page_and_both_ways_of_derivation(client):

@@ -196,7 +196,10 @@ def create_app(out_dir: Path | str) -> FastAPI:
 
     @twin("/stories/{story_id}", summary="A story: timeline, families of rewrites, claims, who said what, events")
     def story(request: Request, story_id: str) -> Response:
-        return respond(request, "story.html.j2", views.story(store(), story_id))
+        data = views.story(store(), story_id)
+        if wants_json(request):
+            return JSONResponse(data)
+        return respond(request, "story.html.j2", {**data, "timeline": pages.story_timeline(data)})
 
     @twin("/articles/{article_id:path}", summary="An article: its text annotated, derivations both ways, "
                                                  "rewriting evidence")

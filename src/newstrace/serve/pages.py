@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from newstrace.report.render import Mark, render_text
+from newstrace.report.render import Mark, outlet_hues, parse_when, render_text, timeline
 from newstrace.store.catalogue import STORY_SORTS
 
-__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides"]
+__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides", "story_timeline"]
 
 LETTERS = {"supported": "S", "unsupported": "U", "contradicted": "C"}
 
@@ -86,3 +86,19 @@ def compare_sides(data: dict[str, Any]) -> list[dict[str, Any]]:
         sides.append({"article": art, "role": role if pair else None,
                       "paragraphs": render_text(art.get("text") or "", marks=marks)})
     return sides
+
+
+def story_timeline(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The story's dated members on a time axis (the report's drawing: `render.timeline`), each
+    mark with its outlet's hue and a link to the article."""
+    members = data.get("members") or []
+    hues = outlet_hues(m.get("source") for m in members)
+    first = members[0]["article_id"] if members else None
+    points = []
+    for m in members:
+        when = parse_when(m.get("published"))
+        if when is not None:
+            points.append((when, {"id": m["article_id"], "title": m.get("title"), "source": m.get("source"),
+                                  "published": m.get("published"), "hue": hues.get(m.get("source") or ""),
+                                  "first": m["article_id"] == first}))
+    return timeline(points) if points else None

@@ -167,6 +167,31 @@ def test_claims_search_and_filters(client):
     _html(client, "/claims?status=contradicted")
 
 
+def test_claims_sorted_by_check_worthiness_and_support(client):
+    worth = [c["checkworthiness"] for c in _json(client, "/claims.json?sort=worth&limit=200")["claims"]]
+    assert worth == sorted(worth, reverse=True) and len(set(worth)) > 1
+    score = [c["score"] for c in _json(client, "/claims.json?sort=score&limit=200")["claims"]]
+    assert score == sorted(score)
+    assert client.get("/claims.json?sort=random").status_code == 400
+
+
+def test_outlets(client, served):
+    data = _json(client, "/outlets.json")
+    rows = {o["outlet"]: o for o in data["outlets"]}
+    claims = _json(client, "/claims.json?limit=200")
+    herald = rows["The Coastal Herald"]
+    mine = [c for c in claims["claims"] if c["outlet"] == "The Coastal Herald"]
+    assert claims["paging"]["total"] <= 200 and herald["claims"] == len(mine)
+    assert herald["unsupported"] == sum(1 for c in mine if c["status"] == "unsupported")
+    assert sum(o["articles"] for o in rows.values()) == 12
+    assert sum(o["derived"] for o in rows.values()) == _json(client, "/.json")["counts"]["derived"] > 0
+    assert sum(o["sourced"] for o in rows.values()) >= 1
+    assert rows[HOSTILE_OUTLET]["articles"] == 2
+    assert 0 <= herald["shares"]["unsupported"] <= 1
+    page = _html(client, "/outlets")
+    assert "The Coastal Herald" in page and "&lt;script&gt;" in page
+
+
 def test_search_highlights_and_pages(client):
     data = _json(client, "/search.json?q=salvage&limit=2")
     assert data["articles"] and len(data["articles"]) <= 2
@@ -277,7 +302,7 @@ def test_every_route_has_a_json_twin(client):
     paths = [r.path for r in client.app.routes if getattr(r, "methods", None) and "GET" in r.methods]
     pages = [p for p in paths if not p.endswith(".json") and not p.startswith(("/static", "/openapi", "/docs"))
              and p not in ("/favicon.ico",)]
-    assert set(pages) >= {"/", "/stories", "/stories/{story_id}", "/articles/{article_id:path}", "/compare",
+    assert set(pages) >= {"/", "/stories", "/stories/{story_id}", "/articles/{article_id:path}", "/compare", "/outlets",
                           "/claims", "/actors", "/actors/{actor}", "/search"}
     for p in pages:
         twin = "/.json" if p == "/" else p + ".json"

@@ -148,7 +148,8 @@ def test_search_and_filters_from_the_forms(browser, base_url):
 
 
 @pytest.mark.parametrize("name,path", [("overview", "/"), ("stories", "/stories"), ("claims", "/claims"),
-                                       ("actors", "/actors"), ("search", "/search?q=fuel")])
+                                       ("actors", "/actors"), ("outlets", "/outlets"),
+                                       ("search", "/search?q=fuel")])
 def test_screenshots_of_the_main_pages(browser, base_url, tmp_path, name, path):
     s = Session(browser, base_url)
     s.go(path)
@@ -157,7 +158,7 @@ def test_screenshots_of_the_main_pages(browser, base_url, tmp_path, name, path):
     width, height, pixels = _png_pixels(shot.read_bytes())
     assert width == 1280 and height >= 400
     assert len(pixels) > 20, "screenshot is (nearly) uniform"
-    assert s.page.locator("header.top nav a").count() == 4
+    assert s.page.locator("header.top nav a").count() == 5
     s.clean()
 
 

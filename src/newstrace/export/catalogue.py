@@ -33,7 +33,29 @@ def write_catalogue(store: Store) -> None:
     outlet_of = dict(store.article_outlets())
     derived = store.derived_article_ids()
     claim_counts: dict[str, Counter] = defaultdict(Counter)
+    outlet: dict[str, Counter] = defaultdict(Counter)
+    for aid, o in outlet_of.items():
+        if o:
+            outlet[o]["articles"] += 1
+    for o, sids in _stories_per_outlet(story_of, outlet_of).items():
+        outlet[o]["stories"] = sids
+    for aid in derived:
+        if outlet_of.get(aid):
+            outlet[outlet_of[aid]]["derived"] += 1
+    for src in {s for _, s in store.derivation_sources()}:
+        if outlet_of.get(src):
+            outlet[outlet_of[src]]["sourced"] += 1
+    for r in store.iter_attributions():
+        o = outlet_of.get(r.get("article_id"))
+        if o:
+            outlet[o]["attributions"] += 1
+            outlet[o]["anonymous"] += bool((r.get("source") or {}).get("anonymous"))
+            outlet[o]["second_hand"] += bool(r.get("second_hand"))
     for c in store.iter_claims():
+        o = outlet_of.get(c["article_id"])
+        if o:
+            outlet[o]["claims"] += 1
+            outlet[o][c.get("status") or ""] += 1
         sid = story_of.get(c["article_id"])
         if sid is not None:
             claim_counts[sid]["claims"] += 1
@@ -47,6 +69,8 @@ def write_catalogue(store: Store) -> None:
         sid = story_of.get(e["article_id"])
         if sid is not None:
             event_counts[sid] += 1
+        if outlet_of.get(e["article_id"]):
+            outlet[outlet_of[e["article_id"]]]["events"] += 1
         v = normalise(e, len(views))
         if v is not None:
             views.append(v)
@@ -86,7 +110,8 @@ def write_catalogue(store: Store) -> None:
             att = c.get("attribution") or {}
             yield {"id": c["id"], "article_id": c["article_id"], "story_id": story_of.get(c["article_id"]),
                    "outlet": outlet_of.get(c["article_id"]), "speaker": att.get("source"),
-                   "status": c.get("status"), "score": c.get("score"), "text": c.get("text"), "record": c}
+                   "status": c.get("status"), "score": c.get("score"), "text": c.get("text"),
+                   "worth": c.get("checkworthiness"), "record": c}
 
     def events() -> Iterator[dict[str, Any]]:
         for e in store.iter_events():
@@ -103,5 +128,15 @@ def write_catalogue(store: Store) -> None:
             yield a
 
     graph = network(views, {c: min(n.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c, n in names.items()})
+    outlets = [{"outlet": o, **c} for o, c in outlet.items()]
     store.write_catalogue(stories(), claims(), events(), actor_rows(), iter_derivations(store), iter_families(store),
-                          graph)
+                          graph, outlets)
+
+
+def _stories_per_outlet(story_of: dict[str, str], outlet_of: dict[str, str | None]) -> dict[str, int]:
+    seen: dict[str, set[str]] = defaultdict(set)
+    for aid, sid in story_of.items():
+        o = outlet_of.get(aid)
+        if o:
+            seen[o].add(sid)
+    return {o: len(s) for o, s in seen.items()}

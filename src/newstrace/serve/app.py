@@ -220,10 +220,17 @@ def create_app(out_dir: Path | str) -> FastAPI:
     @twin("/claims", summary="Claims, searched and filtered by status, outlet, speaker and story")
     def claims(request: Request, status: str | None = Query(None, pattern="^(supported|unsupported|contradicted|)$"),
                outlet: str | None = Text(), speaker: str | None = Text(), story: str | None = Text(),
-               q: str | None = Text(), limit: int = Limit(), offset: int = Offset()) -> Response:
+               q: str | None = Text(),
+               sort: str = Query("stored", pattern="^(stored|worth|score)$",
+                                 description="stored order, most check-worthy first, or least supported first"),
+               limit: int = Limit(), offset: int = Offset()) -> Response:
         return respond(request, "claims.html.j2", views.claims(
             store(), status=status or None, outlet=outlet or None, speaker=speaker or None, story=story or None,
-            q=q or None, limit=limit, offset=offset))
+            q=q or None, sort=sort, limit=limit, offset=offset))
+
+    @twin("/outlets", summary="Outlets: claims by status, sourcing, derived articles")
+    def outlets(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:
+        return respond(request, "outlets.html.j2", views.outlets(store(), limit, offset))
 
     @twin("/actors", summary="The actors of the events, busiest first")
     def actors(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:

@@ -157,11 +157,22 @@ def compare(store: Store, a: str, b: str) -> dict[str, Any]:
 
 
 def claims(store: Store, *, status: str | None, outlet: str | None, speaker: str | None, story: str | None,
-           q: str | None, limit: int, offset: int) -> dict[str, Any]:
+           q: str | None, sort: str = "stored", limit: int, offset: int) -> dict[str, Any]:
     total, rows = store.claim_page(status=status, outlet=outlet, speaker=speaker, story=story, q=fts_query(q or ""),
-                                   limit=limit, offset=offset)
-    return {"filters": {"status": status, "outlet": outlet, "speaker": speaker, "story": story, "q": q},
+                                   sort=sort, limit=limit, offset=offset)
+    return {"filters": {"status": status, "outlet": outlet, "speaker": speaker, "story": story, "q": q, "sort": sort},
             "paging": page_info(total, limit, offset), "claims": rows}
+
+
+def outlets(store: Store, limit: int, offset: int) -> dict[str, Any]:
+    """Each outlet's articles, stories, claims by status, sourcing (anonymous, second-hand),
+    derived articles (its articles derived from another; its articles others derive from)."""
+    total, rows = store.outlet_page(limit, offset)
+    for r in rows:
+        r["shares"] = {k: (r[k] / r[of] if r[of] else None) for k, of in (
+            ("supported", "claims"), ("unsupported", "claims"), ("contradicted", "claims"),
+            ("anonymous", "attributions"), ("second_hand", "attributions"), ("derived", "articles"))}
+    return {"paging": page_info(total, limit, offset), "outlets": rows}
 
 
 def actors(store: Store, limit: int, offset: int) -> dict[str, Any]:

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS cat_story_entities (story_id TEXT NOT NULL, entity TE
 CREATE INDEX IF NOT EXISTS cat_story_entities_entity ON cat_story_entities(entity COLLATE NOCASE, story_id);
 CREATE TABLE IF NOT EXISTS cat_claims (
     seq INTEGER PRIMARY KEY, claim_id TEXT, article_id TEXT, story_id TEXT, outlet TEXT, speaker TEXT,
-    status TEXT, score REAL, text TEXT, record TEXT NOT NULL);
+    status TEXT, score REAL, text TEXT, record TEXT NOT NULL, worth REAL);
 CREATE INDEX IF NOT EXISTS cat_claims_status ON cat_claims(status, seq);
 CREATE INDEX IF NOT EXISTS cat_claims_outlet ON cat_claims(outlet, seq);
 CREATE INDEX IF NOT EXISTS cat_claims_story ON cat_claims(story_id, seq);
@@ -57,6 +57,11 @@ CREATE TABLE IF NOT EXISTS cat_derivations (
     derived_id TEXT NOT NULL, source_id TEXT NOT NULL, derived INTEGER, score REAL, record TEXT NOT NULL,
     PRIMARY KEY (derived_id, source_id));
 CREATE INDEX IF NOT EXISTS cat_derivations_source ON cat_derivations(source_id);
+CREATE TABLE IF NOT EXISTS cat_outlets (
+    outlet TEXT PRIMARY KEY, articles INTEGER, stories INTEGER, claims INTEGER, supported INTEGER,
+    unsupported INTEGER, contradicted INTEGER, attributions INTEGER, anonymous INTEGER, second_hand INTEGER,
+    derived INTEGER, sourced INTEGER, events INTEGER);
+CREATE INDEX IF NOT EXISTS cat_outlets_articles ON cat_outlets(articles DESC, outlet);
 CREATE TABLE IF NOT EXISTS cat_families (family_id TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cat_family_members (article_id TEXT NOT NULL, family_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cat_family_members_article ON cat_family_members(article_id);
@@ -82,6 +87,7 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text); END;
 """
 
+CLAIM_SORTS = {"stored": "c.seq", "worth": "c.worth DESC, c.seq", "score": "c.score, c.seq"}
 STORY_SORTS = {"size": "size DESC, seq", "recent": '"end" DESC, seq', "oldest": "start, seq",
                "outlets": "outlets DESC, seq", "unsupported": "unsupported DESC, seq", "created": "seq"}
 
@@ -97,6 +103,9 @@ class CatalogueTables:
         """Create the catalogue's tables, and the articles' full-text index (filled from the
         articles already stored when it is new)."""
         self.db.executescript(CATALOGUE_SCHEMA)
+        if "worth" not in {r[1] for r in self.db.execute("PRAGMA table_info(cat_claims)")}:
+            self.db.execute("ALTER TABLE cat_claims ADD COLUMN worth REAL")  # (a catalogue from before it)
+        self.db.execute("CREATE INDEX IF NOT EXISTS cat_claims_worth ON cat_claims(status, worth DESC, seq)")
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name='articles_fts'").fetchone():
             self.db.executescript(ARTICLES_FTS)
             self.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
@@ -104,13 +113,14 @@ class CatalogueTables:
     def write_catalogue(self, stories: Iterable[dict[str, Any]], claims: Iterable[dict[str, Any]],
                         events: Iterable[dict[str, Any]], actors: Iterable[dict[str, Any]],
                         derivations: Iterable[dict[str, Any]] = (),
-                        families: Iterable[dict[str, Any]] = (), network: dict[str, Any] | None = None) -> None:
+                        families: Iterable[dict[str, Any]] = (), network: dict[str, Any] | None = None,
+                        outlets: Iterable[dict[str, Any]] = ()) -> None:
         """Replace the catalogue with these rows, in one transaction (a reader sees the old one
         or the new one, never half of each)."""
         self._begin()  # type: ignore[attr-defined]
         db = self.db
         for table in ("cat_stories", "cat_story_outlets", "cat_story_entities", "cat_claims", "cat_events",
-                      "cat_actors", "cat_derivations", "cat_families", "cat_family_members"):
+                      "cat_actors", "cat_derivations", "cat_families", "cat_family_members", "cat_outlets"):
             db.execute(f"DELETE FROM {table}")
         for i, s in enumerate(stories):
             db.execute('INSERT INTO cat_stories(story_id, seq, size, start, "end", label, label_article, outlets, '
@@ -123,10 +133,10 @@ class CatalogueTables:
             db.executemany("INSERT INTO cat_story_entities(story_id, entity, count) VALUES (?,?,?)",
                            [(s["id"], e["text"], e["count"]) for e in s.get("entities") or ()])
         db.executemany("INSERT INTO cat_claims(claim_id, article_id, story_id, outlet, speaker, status, score, text, "
-                       "record) VALUES (?,?,?,?,?,?,?,?,?)",
+                       "record, worth) VALUES (?,?,?,?,?,?,?,?,?,?)",
                        ((c["id"], c["article_id"], c.get("story_id"), c.get("outlet"), c.get("speaker"),
-                         c.get("status"), c.get("score"), c.get("text"), json.dumps(c["record"], ensure_ascii=False))
-                        for c in claims))
+                         c.get("status"), c.get("score"), c.get("text"), json.dumps(c["record"], ensure_ascii=False),
+                         c.get("worth")) for c in claims))
         db.execute("INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')")
         db.executemany("INSERT INTO cat_events(article_id, story_id, actor, role, other, day, code, record) "
                        "VALUES (?,?,?,?,?,?,?,?)",
@@ -146,6 +156,10 @@ class CatalogueTables:
                        (f["id"], json.dumps(f, ensure_ascii=False)))
             db.executemany("INSERT INTO cat_family_members(article_id, family_id) VALUES (?,?)",
                            [(a, f["id"]) for a in f.get("article_ids") or ()])
+        keys = ("outlet", "articles", "stories", "claims", "supported", "unsupported", "contradicted", "attributions",
+                "anonymous", "second_hand", "derived", "sourced", "events")
+        db.executemany(f"INSERT OR REPLACE INTO cat_outlets({', '.join(keys)}) VALUES ({','.join('?' * len(keys))})",
+                       ([o.get(k, 0) for k in keys] for o in outlets))
         outlets = [{"outlet": o, "articles": n} for o, n in db.execute(
             "SELECT source, COUNT(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY source "
             "ORDER BY n DESC, source LIMIT ?", (TOP_OUTLETS,))]
@@ -168,9 +182,14 @@ class CatalogueTables:
         """(article id, outlet) of every article."""
         yield from self.db.execute("SELECT id, source FROM articles")
 
+    def derivation_sources(self) -> list[tuple[str, str]]:
+        """(derived article, its source) of every derivation the families decided (as
+        derivations.jsonl has them with `derived` true)."""
+        return list(self.db.execute("SELECT derived_id, source_id FROM provenance_links WHERE kind='derived'"))
+
     def derived_article_ids(self) -> set[str]:
-        """Articles judged derived from another."""
-        return {r[0] for r in self.db.execute("SELECT DISTINCT derived_id FROM derivations WHERE derived=1")}
+        """Articles judged derived from another (by the families' decisions)."""
+        return {d for d, _ in self.derivation_sources()}
 
     # -- reading (serve) --------------------------------------------------------------
     def query_only(self) -> None:
@@ -192,7 +211,7 @@ class CatalogueTables:
                           ("contradicted", "SELECT COUNT(*) FROM cat_claims WHERE status='contradicted'"),
                           ("events", "SELECT COUNT(*) FROM events"),
                           ("actors", "SELECT COUNT(*) FROM cat_actors"),
-                          ("derived", "SELECT COUNT(DISTINCT derived_id) FROM derivations WHERE derived=1"),
+                          ("derived", "SELECT COUNT(DISTINCT derived_id) FROM provenance_links WHERE kind='derived'"),
                           ("attributions", "SELECT COUNT(*) FROM attributions"),
                           ("skipped", "SELECT COUNT(*) FROM skipped")):
             out[name] = int(self.db.execute(sql).fetchone()[0])
@@ -274,7 +293,7 @@ class CatalogueTables:
 
     def claim_page(self, *, status: str | None = None, outlet: str | None = None, speaker: str | None = None,
                    story: str | None = None, article: str | None = None, q: str | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+                   sort: str = "stored", limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
         """(how many claims match, the page of their records). `q` is an FTS5 query over the
         claims' text (the caller quotes it)."""
         where, args = [], []
@@ -292,7 +311,8 @@ class CatalogueTables:
             args.append(q)
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         total = int(self.db.execute(f"SELECT COUNT(*) FROM {src}{cond}", args).fetchone()[0])
-        rows = self.db.execute(f"SELECT c.record, c.story_id, c.outlet, c.speaker FROM {src}{cond} ORDER BY c.seq "
+        order = CLAIM_SORTS[sort]
+        rows = self.db.execute(f"SELECT c.record, c.story_id, c.outlet, c.speaker FROM {src}{cond} ORDER BY {order} "
                                f"LIMIT ? OFFSET ?", [*args, limit, offset])
         return total, [{**json.loads(r), "story_id": s, "outlet": o, "speaker": sp} for r, s, o, sp in rows]
 
@@ -320,6 +340,15 @@ class CatalogueTables:
             f"ORDER BY {'rank' if ranked else 'claims_fts.rowid DESC'} LIMIT ? OFFSET ?", (q, limit, offset))
         keys = ("id", "article_id", "outlet", "status", "snippet")
         return total, ranked, [dict(zip(keys, r)) for r in rows]
+
+    def outlet_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """(outlets, the page of them, most articles first) with their catalogue counts."""
+        keys = ("outlet", "articles", "stories", "claims", "supported", "unsupported", "contradicted", "attributions",
+                "anonymous", "second_hand", "derived", "sourced", "events")
+        total = int(self.db.execute("SELECT COUNT(*) FROM cat_outlets").fetchone()[0])
+        rows = self.db.execute(f"SELECT {', '.join(keys)} FROM cat_outlets ORDER BY articles DESC, outlet "
+                               f"LIMIT ? OFFSET ?", (limit, offset))
+        return total, [dict(zip(keys, r)) for r in rows]
 
     def actor_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         total = int(self.db.execute("SELECT COUNT(*) FROM cat_actors").fetchone()[0])

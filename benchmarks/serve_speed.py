@@ -645,6 +645,8 @@ def route_kinds(folder: Path, repeat: int, rng: random.Random) -> list[tuple[str
         ("search two words", [q("/search", q=w) for w in pick(phrases)]),
         ("search rare word", [q("/search", q=w) for w in (rare * repeat)[:repeat]]),
         ("claims ?status=unsupported", [q("/claims", status="unsupported")] * repeat),
+        ("claims ?status=unsupported&sort=worth", [q("/claims", status="unsupported", sort="worth")] * repeat),
+        ("outlets", ["/outlets"] * repeat),
         ("actors", ["/actors"] * repeat),
         ("actor (10 busiest)", [f"/actors/{quote(a, safe='')}" for a in pick(busiest)]),
     ]

@@ -175,6 +175,20 @@ def test_claims_sorted_by_check_worthiness_and_support(client):
     assert client.get("/claims.json?sort=random").status_code == 400
 
 
+def test_families(client):
+    data = _json(client, "/families.json")
+    assert data["families"] and data["paging"]["total"] == len(data["families"])
+    sizes = [len(f["article_ids"]) for f in data["families"]]
+    assert sizes == sorted(sizes, reverse=True)
+    f = data["families"][0]
+    assert f["roots"] and f["derivations"] and set(f["roots"]) <= set(f["article_ids"])
+    assert all(a in data["titles"] for a in f["article_ids"])
+    page = _html(client, "/families")
+    assert page.count('class="family"') == len(data["families"]) and "/compare?a=" in page
+    langs = {l["language"]: l["articles"] for l in _json(client, "/.json")["languages"]}
+    assert langs.get("en", 0) >= 10 and sum(langs.values()) == 12
+
+
 def test_outlets(client, served):
     data = _json(client, "/outlets.json")
     rows = {o["outlet"]: o for o in data["outlets"]}
@@ -302,7 +316,7 @@ def test_every_route_has_a_json_twin(client):
     paths = [r.path for r in client.app.routes if getattr(r, "methods", None) and "GET" in r.methods]
     pages = [p for p in paths if not p.endswith(".json") and not p.startswith(("/static", "/openapi", "/docs"))
              and p not in ("/favicon.ico",)]
-    assert set(pages) >= {"/", "/stories", "/stories/{story_id}", "/articles/{article_id:path}", "/compare", "/outlets",
+    assert set(pages) >= {"/", "/stories", "/stories/{story_id}", "/articles/{article_id:path}", "/compare", "/outlets", "/families",
                           "/claims", "/actors", "/actors/{actor}", "/search"}
     for p in pages:
         twin = "/.json" if p == "/" else p + ".json"

@@ -149,7 +149,7 @@ def test_search_and_filters_from_the_forms(browser, base_url):
 
 @pytest.mark.parametrize("name,path", [("overview", "/"), ("stories", "/stories"), ("claims", "/claims"),
                                        ("actors", "/actors"), ("outlets", "/outlets"),
-                                       ("search", "/search?q=fuel")])
+                                       ("families", "/families"), ("search", "/search?q=fuel")])
 def test_screenshots_of_the_main_pages(browser, base_url, tmp_path, name, path):
     s = Session(browser, base_url)
     s.go(path)
@@ -158,7 +158,7 @@ def test_screenshots_of_the_main_pages(browser, base_url, tmp_path, name, path):
     width, height, pixels = _png_pixels(shot.read_bytes())
     assert width == 1280 and height >= 400
     assert len(pixels) > 20, "screenshot is (nearly) uniform"
-    assert s.page.locator("header.top nav a").count() == 5
+    assert s.page.locator("header.top nav a").count() == 6
     s.clean()
 
 

@@ -228,6 +228,10 @@ def create_app(out_dir: Path | str) -> FastAPI:
             store(), status=status or None, outlet=outlet or None, speaker=speaker or None, story=story or None,
             q=q or None, sort=sort, limit=limit, offset=offset))
 
+    @twin("/families", summary="Families of rewrites: each original and the articles derived from it")
+    def families(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:
+        return respond(request, "families.html.j2", views.families(store(), limit, offset))
+
     @twin("/outlets", summary="Outlets: claims by status, sourcing, derived articles")
     def outlets(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:
         return respond(request, "outlets.html.j2", views.outlets(store(), limit, offset))

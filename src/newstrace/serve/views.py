@@ -58,6 +58,7 @@ def page_info(total: int, limit: int, offset: int) -> dict[str, Any]:
 def overview(store: Store) -> dict[str, Any]:
     runs = store.runs()
     return {"counts": store.overview_counts(), "outlets": store.top_outlets(OVERVIEW_OUTLETS),
+            "languages": store.language_counts(),
             "artefacts": store.artefact_counts(), "skipped": store.skipped_inputs(OVERVIEW_SKIPS),
             "runs": runs[::-1][:50], "runs_total": len(runs)}
 
@@ -162,6 +163,13 @@ def claims(store: Store, *, status: str | None, outlet: str | None, speaker: str
                                    sort=sort, limit=limit, offset=offset)
     return {"filters": {"status": status, "outlet": outlet, "speaker": speaker, "story": story, "q": q, "sort": sort},
             "paging": page_info(total, limit, offset), "claims": rows}
+
+
+def families(store: Store, limit: int, offset: int) -> dict[str, Any]:
+    """The families of rewrites, largest first, each with its original(s) and derivations."""
+    total, rows = store.family_page(limit, offset)
+    ids = sorted({a for f in rows for a in f.get("article_ids") or ()})
+    return {"paging": page_info(total, limit, offset), "families": rows, "titles": store.article_heads(ids)}
 
 
 def outlets(store: Store, limit: int, offset: int) -> dict[str, Any]:

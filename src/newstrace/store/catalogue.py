@@ -167,8 +167,11 @@ class CatalogueTables:
             "SELECT json_extract(j.value, '$.kind') AS kind, COUNT(DISTINCT a.seq) FROM articles a, "
             "json_each(a.artefacts) j WHERE a.artefacts IS NOT NULL AND a.artefacts != '[]' GROUP BY kind "
             "ORDER BY 2 DESC, kind")]
+        languages = [{"language": lang or "unknown", "articles": n} for lang, n in db.execute(
+            "SELECT language, COUNT(*) FROM articles GROUP BY language ORDER BY 2 DESC, 1")]
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_overview', ?)",
-                   (json.dumps({"outlets": outlets, "artefacts": artefacts}, ensure_ascii=False),))
+                   (json.dumps({"outlets": outlets, "artefacts": artefacts, "languages": languages},
+                               ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_network', ?)",
                    (json.dumps(network, ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue', '1')")
@@ -224,6 +227,19 @@ class CatalogueTables:
     def top_outlets(self, limit: int) -> list[dict[str, Any]]:
         """The outlets with the most articles (as the catalogue counted them)."""
         return (self._overview_meta().get("outlets") or [])[:limit]
+
+    def language_counts(self) -> list[dict[str, Any]]:
+        """Articles in each language (as the catalogue counted them)."""
+        return self._overview_meta().get("languages") or []
+
+    def family_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """(families, the page of them, largest first) as families.jsonl records."""
+        total = int(self.db.execute("SELECT COUNT(*) FROM cat_families").fetchone()[0])
+        rows = self.db.execute(
+            "SELECT f.record FROM cat_families f LEFT JOIN (SELECT family_id, COUNT(*) AS n FROM cat_family_members "
+            "GROUP BY family_id) m ON m.family_id=f.family_id ORDER BY m.n DESC, f.family_id LIMIT ? OFFSET ?",
+            (limit, offset))
+        return total, [json.loads(r) for (r,) in rows]
 
     def artefact_counts(self) -> list[dict[str, Any]]:
         """Articles with each kind of artefact (as the catalogue counted them)."""

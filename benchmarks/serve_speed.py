@@ -647,6 +647,7 @@ def route_kinds(folder: Path, repeat: int, rng: random.Random) -> list[tuple[str
         ("claims ?status=unsupported", [q("/claims", status="unsupported")] * repeat),
         ("claims ?status=unsupported&sort=worth", [q("/claims", status="unsupported", sort="worth")] * repeat),
         ("outlets", ["/outlets"] * repeat),
+        ("families", ["/families"] * repeat),
         ("actors", ["/actors"] * repeat),
         ("actor (10 busiest)", [f"/actors/{quote(a, safe='')}" for a in pick(busiest)]),
     ]

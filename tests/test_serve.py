@@ -248,6 +248,8 @@ def test_actors(client):
     assert all(key in ((e.get("source") or {}).get("code"), (e.get("target") or {}).get("code"),
                        (e.get("source") or {}).get("text"), (e.get("target") or {}).get("text"))
                for e in one["events"])
+    busiest = _html(client, f"/actors/{key}")
+    assert 'class="ev-tl"' in busiest and "ev-dot" in busiest  # its pairs over time
     page = _html(client, "/actors")
     assert "<svg" in page and 'href="/actors/' in page and "style=" not in page  # (the CSP allows no inline style)
     _html(client, f"/actors/{key}")

@@ -242,7 +242,13 @@ def create_app(out_dir: Path | str) -> FastAPI:
 
     @twin("/actors/{actor}", summary="An actor: its events over time and its partners")
     def actor(request: Request, actor: str, limit: int = Limit(), offset: int = Offset()) -> Response:
-        return respond(request, "actor.html.j2", views.actor(store(), actor, limit, offset))
+        data = views.actor(store(), actor, limit, offset)
+        if wants_json(request):
+            return JSONResponse(data)
+        recent = store().actor_recent_events(actor, views.ACTOR_TIMELINE_EVENTS)
+        heads = store().article_heads(sorted({r["article_id"] for r in recent}))
+        dyads, axis = pages.dyad_timelines(recent, heads)
+        return respond(request, "actor.html.j2", {**data, "dyads": dyads, "axis": axis})
 
     @twin("/search", summary="Full-text search over articles and claims")
     def search(request: Request, q: str = Query("", max_length=MAX_TEXT), limit: int = Limit(),

@@ -10,10 +10,13 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
+from urllib.parse import quote
+
+from newstrace.report import events as report_events
 from newstrace.report.render import Mark, outlet_hues, parse_when, render_text, timeline
 from newstrace.store.catalogue import STORY_SORTS
 
-__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides", "story_timeline"]
+__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides", "story_timeline", "dyad_timelines"]
 
 LETTERS = {"supported": "S", "unsupported": "U", "contradicted": "C"}
 
@@ -102,3 +105,22 @@ def story_timeline(data: dict[str, Any]) -> dict[str, Any] | None:
                                   "published": m.get("published"), "hue": hues.get(m.get("source") or ""),
                                   "first": m["article_id"] == first}))
     return timeline(points) if points else None
+
+
+def dyad_timelines(records: list[dict[str, Any]], heads: dict[str, dict[str, Any]]
+                   ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The busiest source -> target pairs of these events, each drawn on one time axis by
+    Goldstein score (the report's drawing: `report.events.timelines`), dots linked to articles."""
+    views = [v for v in (report_events.normalise(r, i) for i, r in enumerate(records)) if v is not None]
+    names: dict[str, str] = {}
+    for r in records:
+        for side in (r.get("source"), r.get("target")):
+            if side and side.get("code") and side.get("name"):
+                names.setdefault(side["code"], side["name"])
+
+    def article(aid: str) -> dict[str, Any]:
+        h = heads.get(aid) or {}
+        return {"id": aid, "title": h.get("title"), "source": h.get("source"),
+                "href": "/articles/" + quote(aid, safe="")}
+
+    return report_events.timelines(views, names, article)

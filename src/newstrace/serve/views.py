@@ -21,6 +21,8 @@ STORY_MEMBERS = 300
 STORY_CLAIMS = 300
 STORY_ATTRIBUTIONS = 300
 STORY_EVENTS = 200
+# Events of an actor its page draws as dyad timelines (the latest).
+ACTOR_TIMELINE_EVENTS = 2_000
 # How many pairs an article page lists (derived first).
 ARTICLE_PAIRS = 50
 OVERVIEW_OUTLETS = 25

@@ -390,6 +390,12 @@ class CatalogueTables:
                                "LIMIT ? OFFSET ?", (actor, limit, offset))
         return total, [{**json.loads(r), "role": role, "story_id": s} for r, role, s in rows]
 
+    def actor_recent_events(self, actor: str, limit: int) -> list[dict[str, Any]]:
+        """An actor's latest `limit` events (by date, undated first), oldest first, as events.jsonl records."""
+        rows = self.db.execute("SELECT record FROM cat_events WHERE actor=? ORDER BY day DESC, seq DESC LIMIT ?",
+                               (actor, limit)).fetchall()
+        return [json.loads(r) for (r,) in reversed(rows)]
+
     def actor_timeline(self, actor: str) -> list[tuple[str, int]]:
         """(month, events) of an actor."""
         return [(m, n) for m, n in self.db.execute(

@@ -185,6 +185,8 @@ def test_families(client):
     assert all(a in data["titles"] for a in f["article_ids"])
     page = _html(client, "/families")
     assert page.count('class="family"') == len(data["families"]) and "/compare?a=" in page
+    assert page.count('<svg class="pv"') == sum(1 for f in data["families"] if f["derivations"])  # drawn
+    assert page.count('class="pv-node') >= len(f["article_ids"])
     langs = {l["language"]: l["articles"] for l in _json(client, "/.json")["languages"]}
     assert langs.get("en", 0) >= 10 and sum(langs.values()) == 12
 

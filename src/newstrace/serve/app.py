@@ -199,7 +199,8 @@ def create_app(out_dir: Path | str) -> FastAPI:
         data = views.story(store(), story_id)
         if wants_json(request):
             return JSONResponse(data)
-        return respond(request, "story.html.j2", {**data, "timeline": pages.story_timeline(data)})
+        return respond(request, "story.html.j2", {**data, "timeline": pages.story_timeline(data),
+                                                  "graphs": pages.family_graphs(data["families"], data["titles"])})
 
     @twin("/articles/{article_id:path}", summary="An article: its text annotated, derivations both ways, "
                                                  "rewriting evidence")
@@ -230,7 +231,11 @@ def create_app(out_dir: Path | str) -> FastAPI:
 
     @twin("/families", summary="Families of rewrites: each original and the articles derived from it")
     def families(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:
-        return respond(request, "families.html.j2", views.families(store(), limit, offset))
+        data = views.families(store(), limit, offset)
+        if wants_json(request):
+            return JSONResponse(data)
+        return respond(request, "families.html.j2", {**data, "graphs": pages.family_graphs(data["families"],
+                                                                                          data["titles"])})
 
     @twin("/outlets", summary="Outlets: claims by status, sourcing, derived articles")
     def outlets(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:

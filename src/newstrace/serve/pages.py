@@ -13,10 +13,12 @@ from starlette.requests import Request
 from urllib.parse import quote
 
 from newstrace.report import events as report_events
+from newstrace.report.provenance import derivation_graph
 from newstrace.report.render import Mark, outlet_hues, parse_when, render_text, timeline
 from newstrace.store.catalogue import STORY_SORTS
 
-__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides", "story_timeline", "dyad_timelines"]
+__all__ = ["STORY_SORTS", "context", "article_text", "compare_sides", "story_timeline", "dyad_timelines",
+           "family_graphs"]
 
 LETTERS = {"supported": "S", "unsupported": "U", "contradicted": "C"}
 
@@ -124,3 +126,25 @@ def dyad_timelines(records: list[dict[str, Any]], heads: dict[str, dict[str, Any
                 "href": "/articles/" + quote(aid, safe="")}
 
     return report_events.timelines(views, names, article)
+
+
+def family_graphs(families: list[dict[str, Any]], titles: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each family drawn as the report draws its derivation graph (`report.provenance.derivation_graph`):
+    originals on the left, each generation of rewrites further right; boxes link to the
+    articles, arrows to the two texts side by side."""
+    out = {}
+    for f in families:
+        ids = list(dict.fromkeys([*(f.get("roots") or ()), *(f.get("article_ids") or ())]))
+        hues = outlet_hues((titles.get(a) or {}).get("source") for a in ids)
+        nodes = {a: {"id": a, "title": (titles.get(a) or {}).get("title") or "",
+                     "source": (titles.get(a) or {}).get("source"),
+                     "published": (titles.get(a) or {}).get("published") or "", "known": a in titles,
+                     "href": "/articles/" + quote(a, safe=""), "hue": hues.get((titles.get(a) or {}).get("source") or "")}
+                 for a in ids}
+        edges = [{"from": d["source_id"], "to": d["derived_id"], "score": float(d.get("score") or 0.0),
+                  "undetermined": False,
+                  "href": f"/compare?a={quote(d['derived_id'], safe='')}&b={quote(d['source_id'], safe='')}"}
+                 for d in f.get("derivations") or ()]
+        if edges:
+            out[f["id"]] = derivation_graph(nodes, edges)
+    return out

@@ -332,3 +332,12 @@ def test_a_folder_without_a_store_is_refused(tmp_path):
 
     with pytest.raises(ServeError, match="no newstrace store"):
         create_app(tmp_path)
+
+
+def test_docs_api_names_every_route(client):
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = [r.path for r in client.app.routes if getattr(r, "methods", None) and "GET" in r.methods
+             and not r.path.endswith(".json") and not r.path.startswith(("/static", "/openapi")) and r.path != "/favicon.ico"]
+    for p in paths:
+        shown = p.replace("{article_id:path}", "{id}").replace("{story_id}", "{id}")
+        assert f"`{shown}" in doc, f"docs/api.md does not document {p}"

@@ -27,10 +27,10 @@ pytest.importorskip("uvicorn")
 
 try:  # the analysed store (with its hostile articles) is shared with test_serve.py
     from tests.test_serve import HOSTILE_OUTLET, served  # noqa: F401,E402
-    from tests.test_report_browser import ARGS, _png_pixels  # noqa: E402
+    from tests.test_report_browser import _png_pixels, browser  # noqa: F401,E402
 except ImportError:  # tests/ not a package
     from test_serve import HOSTILE_OUTLET, served  # noqa: F401,E402
-    from test_report_browser import ARGS, _png_pixels  # noqa: E402
+    from test_report_browser import _png_pixels, browser  # noqa: F401,E402
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +52,6 @@ def base_url(served):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Session:

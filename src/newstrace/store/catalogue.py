@@ -336,26 +336,23 @@ class CatalogueTables:
         """(matches, ranked, the page): articles matching the FTS5 query `q`, best first (newest
         first above `RANKED_MATCHES` matches: ranked False), each with a highlighted snippet
         (the marks are \\x02 and \\x03, for the caller to turn into escaped HTML)."""
-        total = int(self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                                    (q,)).fetchone()[0])
-        ranked = total <= RANKED_MATCHES
-        rows = self.db.execute(
-            "SELECT a.id, a.title, a.source, a.published, snippet(articles_fts, 1, char(2), char(3), ' … ', 24) "
-            "FROM articles_fts JOIN articles a ON a.seq=articles_fts.rowid WHERE articles_fts MATCH ? "
-            f"ORDER BY {'rank' if ranked else 'articles_fts.rowid DESC'} LIMIT ? OFFSET ?", (q, limit, offset))
-        keys = ("id", "title", "source", "published", "snippet")
-        return total, ranked, [dict(zip(keys, r)) for r in rows]
+        return self._search("articles_fts", 1, "articles a ON a.seq", "a.id, a.title, a.source, a.published",
+                            ("id", "title", "source", "published"), q, limit, offset)
 
     def search_claims(self, q: str, limit: int, offset: int) -> tuple[int, bool, list[dict[str, Any]]]:
         """(matches, ranked, the page) of the claims, as `search_articles` gives articles."""
-        total = int(self.db.execute("SELECT COUNT(*) FROM claims_fts WHERE claims_fts MATCH ?", (q,)).fetchone()[0])
+        return self._search("claims_fts", 0, "cat_claims c ON c.seq", "c.claim_id, c.article_id, c.outlet, c.status",
+                            ("id", "article_id", "outlet", "status"), q, limit, offset)
+
+    def _search(self, fts: str, column: int, join: str, fields: str, keys: tuple[str, ...], q: str, limit: int,
+                offset: int) -> tuple[int, bool, list[dict[str, Any]]]:
+        total = int(self.db.execute(f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?", (q,)).fetchone()[0])
         ranked = total <= RANKED_MATCHES
         rows = self.db.execute(
-            "SELECT c.claim_id, c.article_id, c.outlet, c.status, snippet(claims_fts, 0, char(2), char(3), ' … ', 24) "
-            "FROM claims_fts JOIN cat_claims c ON c.seq=claims_fts.rowid WHERE claims_fts MATCH ? "
-            f"ORDER BY {'rank' if ranked else 'claims_fts.rowid DESC'} LIMIT ? OFFSET ?", (q, limit, offset))
-        keys = ("id", "article_id", "outlet", "status", "snippet")
-        return total, ranked, [dict(zip(keys, r)) for r in rows]
+            f"SELECT {fields}, snippet({fts}, {column}, char(2), char(3), ' … ', 24) FROM {fts} JOIN {join}={fts}.rowid "
+            f"WHERE {fts} MATCH ? ORDER BY {'rank' if ranked else fts + '.rowid DESC'} LIMIT ? OFFSET ?",
+            (q, limit, offset))
+        return total, ranked, [dict(zip((*keys, "snippet"), r)) for r in rows]
 
     def outlet_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """(outlets, the page of them, most articles first) with their catalogue counts."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newstrace.provenance.records import iter_derivations, iter_families
-from newstrace.report.events import network, normalise
+from newstrace.report.events import dyad_of, network, normalise
 from newstrace.store import Store
 from newstrace.stories.records import iter_stories
 
@@ -72,8 +72,8 @@ def write_catalogue(store: Store) -> None:
         if outlet_of.get(e["article_id"]):
             outlet[outlet_of[e["article_id"]]]["events"] += 1
         v = normalise(e, len(views))
-        if v is not None:
-            views.append(v)
+        if v is not None and dyad_of(v) is not None:  # what the network draws, and only that
+            views.append({k: v[k] for k in ("source", "target", "mode", "quad", "goldstein", "code", "name")})
         for side in (e.get("source"), e.get("target")):
             if side and side.get("code") and (side.get("name") or side.get("text")):
                 names[side["code"]][side.get("name") or side.get("text")] += 1

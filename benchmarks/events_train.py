@@ -111,6 +111,30 @@ def _gather(texts: list[str]) -> tuple[list[list[dict]], list[list[dict]]]:
     return cands, events
 
 
+# Features whose every weight is at most this in size are left out of the written model: each
+# moves a score by at most this, and about a third of the vocabulary goes (every analysis worker
+# holds the vocabulary).
+PRUNE = 1e-3
+WEIGHTS = ("link_w", "gate_w", "gate_sparse_w", "link_sparse_w", "cat_w", "cat_sparse_w")
+
+
+def prune(arrays: dict[str, np.ndarray], threshold: float) -> dict[str, np.ndarray]:
+    """The model's arrays without the features whose weights are all at most `threshold` in size
+    (the sentence vector's weights and the biases, after the features, are kept)."""
+    nv = len(arrays["vocab"])
+    size = np.zeros(nv, np.float32)
+    for k in WEIGHTS:
+        a = np.abs(arrays[k].astype(np.float32))
+        size = np.maximum(size, a[..., :nv] if a.ndim == 1 else a[:, :nv].max(axis=0))
+    keep = np.flatnonzero(size > threshold)
+    out = dict(arrays)
+    out["vocab"] = arrays["vocab"][keep]
+    for k in WEIGHTS:
+        a = arrays[k]
+        out[k] = np.concatenate([a[keep], a[nv:]]) if a.ndim == 1 else np.hstack([a[:, keep], a[:, nv:]])
+    return out
+
+
 def category(code: str | None) -> str | None:
     p = plover_of(code) if code else None
     return FOLD.get(p or "", p)
@@ -122,7 +146,19 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--link-c", type=float, default=1.0, help="inverse regularisation of the linker")
     ap.add_argument("--cat-c", type=float, default=4.0, help="inverse regularisation of the categoriser")
+    ap.add_argument("--prune", type=float, default=PRUNE,
+                    help="leave out of the written model the features whose every weight is at most this in size")
+    ap.add_argument("--prune-only", action="store_true",
+                    help="prune the model file as it is (no training) and write it back")
     args = ap.parse_args()
+    if args.prune_only:
+        with np.load(OUT, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        before = len(arrays["vocab"])
+        np.savez_compressed(OUT, **prune(arrays, args.prune))
+        with np.load(OUT, allow_pickle=False) as z:
+            print(f"{OUT}: {before} features, {len(z['vocab'])} kept ({OUT.stat().st_size // 1024} KB)")
+        return 0
     if not PLV.exists():
         print(f"needs {PLV} (the shared development data)", file=sys.stderr)
         return 2
@@ -401,11 +437,12 @@ def main() -> int:
         gts = fit_gate(pos_idx, np.arange(len(u_rows)), xs, us)
         gate_sparse = w(gts, nv)
         gate_sparse = np.concatenate([gate_sparse[:nv], np.zeros(dim, np.float16), gate_sparse[nv:]])
-        np.savez_compressed(OUT, vocab=np.array(dv.feature_names_), link_w=w(lk, nv), cat_w=w(ct, nv),
-                            gate_w=w(gt, nv), gate_sparse_w=gate_sparse, gate=np.array(best[6]),
-                            link_sparse_w=link_sparse, cat_sparse_w=cat_sparse, categories=np.array(cats),
-                            codes=np.array(codes), vector_model=np.array(sentence_model()), dim=np.array(dim),
-                            threshold=np.array(best[1]), recategorise=np.array(best[2]))
+        np.savez_compressed(OUT, **prune(dict(
+            vocab=np.array(dv.feature_names_), link_w=w(lk, nv), cat_w=w(ct, nv),
+            gate_w=w(gt, nv), gate_sparse_w=gate_sparse, gate=np.array(best[6]),
+            link_sparse_w=link_sparse, cat_sparse_w=cat_sparse, categories=np.array(cats),
+            codes=np.array(codes), vector_model=np.array(sentence_model()), dim=np.array(dim),
+            threshold=np.array(best[1]), recategorise=np.array(best[2])), args.prune))
         print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KB): categories {dict(zip(cats, codes))}")
     print(f"({time.perf_counter() - t0:.0f} s)")
     return 0

@@ -305,15 +305,16 @@ MODEL_FILE = "event_model.npz"
 
 
 def model_from(z: Any) -> EventModel:
+    # The weights stay float16 as stored (every analysis worker holds them; the products are
+    # computed in float32 all the same, so the results do not change).
     names = [str(s) for s in z["vocab"]]
-    return EventModel({n: i for i, n in enumerate(names)}, z["link_w"].astype(np.float32),
-                      z["cat_w"].astype(np.float32), z["link_sparse_w"].astype(np.float32),
-                      z["cat_sparse_w"].astype(np.float32), [str(s) for s in z["categories"]],
+    return EventModel({n: i for i, n in enumerate(names)}, z["link_w"], z["cat_w"], z["link_sparse_w"],
+                      z["cat_sparse_w"], [str(s) for s in z["categories"]],
                       dict(zip((str(s) for s in z["categories"]), (str(s) for s in z["codes"]))),
                       str(z["vector_model"]), int(z["dim"]), float(z["threshold"]),
                       float(z["recategorise"]) if "recategorise" in z.files else 2.0,
-                      z["gate_w"].astype(np.float32) if "gate_w" in z.files else None,
-                      z["gate_sparse_w"].astype(np.float32) if "gate_sparse_w" in z.files else None,
+                      z["gate_w"] if "gate_w" in z.files else None,
+                      z["gate_sparse_w"] if "gate_sparse_w" in z.files else None,
                       float(z["gate"]) if "gate" in z.files else 2.0)
 
 

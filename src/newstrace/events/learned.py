@@ -257,10 +257,10 @@ class EventModel:
     vector_model: str  # fingerprint of the sentence model of the dense weights
     dim: int
     threshold: float  # P(event) from which a candidate the rules did not code is emitted
+    gate_w: np.ndarray  # labelled events against general news (positive-unlabelled)
+    gate_sparse_w: np.ndarray
+    gate: float  # gate score from which a verb the rules did not code may give an event
     recategorise: float = 2.0  # P(category) from which the model's category replaces a rule event's
-    gate_w: np.ndarray | None = None  # labelled events against general news (positive-unlabelled)
-    gate_sparse_w: np.ndarray | None = None
-    gate: float = 2.0  # gate score from which a verb the rules did not code may give an event
 
     def predict(self, feats: list[dict[str, float]], vector: np.ndarray | None,
                 vector_model: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,9 +269,6 @@ class EventModel:
         dense = vector is not None and vector_model == self.vector_model and len(vector) == self.dim
         lw, cw = (self.link_w, self.cat_w) if dense else (self.link_sparse_w, self.cat_sparse_w)
         gw = self.gate_w if dense else self.gate_sparse_w
-        if gw is None:
-            gw = np.zeros_like(lw)
-            gw[-1] = -50.0  # no gate: nothing passes
         link = np.full(n, lw[-1], dtype=np.float64)
         gate = np.full(n, gw[-1], dtype=np.float64)
         z = np.repeat(cw[:, -1][None, :].astype(np.float64), n, 0)
@@ -311,11 +308,9 @@ def model_from(z: Any) -> EventModel:
     return EventModel({n: i for i, n in enumerate(names)}, z["link_w"], z["cat_w"], z["link_sparse_w"],
                       z["cat_sparse_w"], [str(s) for s in z["categories"]],
                       dict(zip((str(s) for s in z["categories"]), (str(s) for s in z["codes"]))),
-                      str(z["vector_model"]), int(z["dim"]), float(z["threshold"]),
-                      float(z["recategorise"]) if "recategorise" in z.files else 2.0,
-                      z["gate_w"] if "gate_w" in z.files else None,
-                      z["gate_sparse_w"] if "gate_sparse_w" in z.files else None,
-                      float(z["gate"]) if "gate" in z.files else 2.0)
+                      str(z["vector_model"]), int(z["dim"]), float(z["threshold"]), z["gate_w"],
+                      z["gate_sparse_w"], float(z["gate"]),
+                      float(z["recategorise"]) if "recategorise" in z.files else 2.0)
 
 
 @cache

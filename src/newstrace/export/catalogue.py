@@ -31,7 +31,8 @@ def write_catalogue(store: Store) -> None:
     """Replace the store's catalogue with one made from what the store holds now."""
     story_of = dict(store.story_member_pairs())
     outlet_of = dict(store.article_outlets())
-    derived = store.derived_article_ids()
+    sources = store.derivation_sources()
+    derived = {d for d, _ in sources}
     claim_counts: dict[str, Counter] = defaultdict(Counter)
     outlet: dict[str, Counter] = defaultdict(Counter)
     for aid, o in outlet_of.items():
@@ -42,7 +43,7 @@ def write_catalogue(store: Store) -> None:
     for aid in derived:
         if outlet_of.get(aid):
             outlet[outlet_of[aid]]["derived"] += 1
-    for src in {s for _, s in store.derivation_sources()}:
+    for src in {s for _, s in sources}:
         if outlet_of.get(src):
             outlet[outlet_of[src]]["sourced"] += 1
     for r in store.iter_attributions():

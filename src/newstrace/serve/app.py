@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -111,10 +111,14 @@ def create_app(out_dir: Path | str) -> FastAPI:
         accept = request.headers.get("accept", "")
         return "application/json" in accept and "text/html" not in accept
 
-    def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
+    def respond(request: Request, template: str, data: dict[str, Any], status: int = 200,
+                drawn: Any = None) -> Response:
+        """The page's data as JSON, or its HTML; `drawn(data)` gives what only the HTML draws
+        (layout: annotated text, timelines, graphs), computed only for the HTML."""
         if wants_json(request):
             return JSONResponse(data, status_code=status)
-        html = env.get_template(template).render(**data, page=pages.context(request, data), out_dir=out.name,
+        shown = {**data, **drawn(data)} if drawn else data
+        html = env.get_template(template).render(**shown, page=pages.context(request, data), out_dir=out.name,
                                                  version=__version__)
         return HTMLResponse(html, status_code=status)
 
@@ -191,32 +195,25 @@ def create_app(out_dir: Path | str) -> FastAPI:
                 limit: int = Limit(), offset: int = Offset()) -> Response:
         return respond(request, "stories.html.j2", views.stories(
             store(), outlet=outlet or None, entity=entity or None, since=since or None, until=until or None,
-            min_size=int(min_size) if min_size else None, derived=_flag(derived), unsupported=_flag(unsupported), sort=sort, limit=limit,
-            offset=offset))
+            min_size=int(min_size) if min_size else None, derived=_flag(derived), unsupported=_flag(unsupported),
+            sort=sort, limit=limit, offset=offset))
 
     @twin("/stories/{story_id}", summary="A story: timeline, families of rewrites, claims, who said what, events")
     def story(request: Request, story_id: str) -> Response:
-        data = views.story(store(), story_id)
-        if wants_json(request):
-            return JSONResponse(data)
-        return respond(request, "story.html.j2", {**data, "timeline": pages.story_timeline(data),
-                                                  "graphs": pages.family_graphs(data["families"], data["titles"])})
+        return respond(request, "story.html.j2", views.story(store(), story_id), drawn=lambda d: {
+            "timeline": pages.story_timeline(d), "graphs": pages.family_graphs(d["families"], d["titles"])})
 
     @twin("/articles/{article_id:path}", summary="An article: its text annotated, derivations both ways, "
                                                  "rewriting evidence")
     def article(request: Request, article_id: str) -> Response:
-        data = views.article(store(), article_id)
-        if wants_json(request):
-            return JSONResponse(data)
-        return respond(request, "article.html.j2", {**data, "text": pages.article_text(data)})
+        return respond(request, "article.html.j2", views.article(store(), article_id),
+                       drawn=lambda d: {"text": pages.article_text(d)})
 
     @twin("/compare", summary="Two articles side by side, with the passages one takes from the other")
     def compare(request: Request, a: str = Query(..., min_length=1, max_length=MAX_TEXT),
                 b: str = Query(..., min_length=1, max_length=MAX_TEXT)) -> Response:
-        data = views.compare(store(), a, b)
-        if wants_json(request):
-            return JSONResponse(data)
-        return respond(request, "compare.html.j2", {**data, "sides": pages.compare_sides(data)})
+        return respond(request, "compare.html.j2", views.compare(store(), a, b),
+                       drawn=lambda d: {"sides": pages.compare_sides(d)})
 
     @twin("/claims", summary="Claims, searched and filtered by status, outlet, speaker and story")
     def claims(request: Request, status: str | None = Query(None, pattern="^(supported|unsupported|contradicted|)$"),
@@ -231,11 +228,8 @@ def create_app(out_dir: Path | str) -> FastAPI:
 
     @twin("/families", summary="Families of rewrites: each original and the articles derived from it")
     def families(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:
-        data = views.families(store(), limit, offset)
-        if wants_json(request):
-            return JSONResponse(data)
-        return respond(request, "families.html.j2", {**data, "graphs": pages.family_graphs(data["families"],
-                                                                                          data["titles"])})
+        return respond(request, "families.html.j2", views.families(store(), limit, offset),
+                       drawn=lambda d: {"graphs": pages.family_graphs(d["families"], d["titles"])})
 
     @twin("/outlets", summary="Outlets: claims by status, sourcing, derived articles")
     def outlets(request: Request, limit: int = Limit(), offset: int = Offset()) -> Response:
@@ -247,19 +241,17 @@ def create_app(out_dir: Path | str) -> FastAPI:
 
     @twin("/actors/{actor}", summary="An actor: its events over time and its partners")
     def actor(request: Request, actor: str, limit: int = Limit(), offset: int = Offset()) -> Response:
-        data = views.actor(store(), actor, limit, offset)
-        if wants_json(request):
-            return JSONResponse(data)
-        recent = store().actor_recent_events(actor, views.ACTOR_TIMELINE_EVENTS)
-        heads = store().article_heads(sorted({r["article_id"] for r in recent}))
-        dyads, axis = pages.dyad_timelines(recent, heads)
-        return respond(request, "actor.html.j2", {**data, "dyads": dyads, "axis": axis})
+        def dyads(_: dict[str, Any]) -> dict[str, Any]:
+            recent = store().actor_recent_events(actor, views.ACTOR_TIMELINE_EVENTS)
+            heads = store().article_heads(sorted({r["article_id"] for r in recent}))
+            pairs, axis = pages.dyad_timelines(recent, heads)
+            return {"dyads": pairs, "axis": axis}
+
+        return respond(request, "actor.html.j2", views.actor(store(), actor, limit, offset), drawn=dyads)
 
     @twin("/search", summary="Full-text search over articles and claims")
     def search(request: Request, q: str = Query("", max_length=MAX_TEXT), limit: int = Limit(),
                offset: int = Offset()) -> Response:
         return respond(request, "search.html.j2", views.search(store(), q, limit, offset))
 
-    app.state.paths = [r.path for r in app.routes]  # type: ignore[attr-defined]
-    app.state.urlencode = urlencode
     return app

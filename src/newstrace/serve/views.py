@@ -98,8 +98,9 @@ def story(store: Store, story_id: str) -> dict[str, Any]:
             said.append({"article_id": aid, "speaker": src.get("name") or src.get("text"), "kind": src.get("kind"),
                          "cue": (r.get("cue") or {}).get("text"), "content": (r.get("content") or {}).get("text"),
                          "anonymous": src.get("anonymous"), "second_hand": r.get("second_hand")})
-    return {"matrix": matrix(store, members), "story": {k: rec.get(k) for k in ("id", "label", "label_article", "size", "start", "end", "outlets",
+    return {"story": {k: rec.get(k) for k in ("id", "label", "label_article", "size", "start", "end", "outlets",
                                               "top_entities", "active")},
+            "matrix": matrix(store, members),
             "counts": {k: entry[k] for k in ("derived", "claims", "unsupported", "contradicted", "events")},
             "members": shown, "members_total": len(members), "families": families,
             "titles": store.article_heads(in_families),
@@ -122,24 +123,22 @@ def matrix(store: Store, members: list[dict[str, Any]]) -> dict[str, Any]:
     def href(aid: str) -> str:
         return "/articles/" + quote(aid, safe="")
 
-    mx = claim_matrix(columns, kept, lambda ci, n: f"{href(columns[ci]['id'])}#claim-{n}", href,
-                      max(0, len(members) - MATRIX_COLUMNS))
-    return mx
+    return claim_matrix(columns, kept, lambda ci, n: f"{href(columns[ci]['id'])}#claim-{n}", href,
+                        max(0, len(members) - MATRIX_COLUMNS))
 
 
 def article(store: Store, article_id: str) -> dict[str, Any]:
     a = store.article_row(article_id)
     if a is None:
         raise NotFound(f"no article {article_id!r} in this store")
-    story_id = store.story_of_article(article_id)
+    story_id = store.story_of(article_id)
     pairs = store.derivations_of(article_id, ARTICLE_PAIRS)
     partners = store.article_heads(sorted({p["source_id"] if p["derived_id"] == article_id else p["derived_id"]
                                            for p in pairs}))
     prov = store.article_provenance(article_id)
     signals = store.signals_for(article_id)
     rewriting = [*((signals or {}).get("signals") or ()), *((prov or {}).get("signals") or ())]
-    return {"article": a, "story_id": story_id, "story_label": (store.story_entry(story_id) or {}).get(
-                "record", {}).get("label") if story_id else None,
+    return {"article": a, "story_id": story_id, "story_label": store.story_label(story_id) if story_id else None,
             "sentences": store.sentences_for(article_id), "attributions": store.attributions_for(article_id),
             "claims": store.claims_for(article_id), "events": store.events_for(article_id),
             "provenance": prov, "rewriting": rewriting,

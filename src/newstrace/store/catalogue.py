@@ -28,10 +28,6 @@ CREATE INDEX IF NOT EXISTS cat_stories_by_end ON cat_stories("end" DESC, seq);
 CREATE INDEX IF NOT EXISTS cat_stories_by_outlets ON cat_stories(outlets DESC, seq);
 CREATE INDEX IF NOT EXISTS cat_stories_by_unsupported ON cat_stories(unsupported DESC, seq);
 CREATE INDEX IF NOT EXISTS cat_stories_by_seq ON cat_stories(seq);
-DROP INDEX IF EXISTS cat_stories_size;
-DROP INDEX IF EXISTS cat_stories_start;
-DROP INDEX IF EXISTS cat_stories_end;
-CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 CREATE TABLE IF NOT EXISTS cat_story_outlets (story_id TEXT NOT NULL, outlet TEXT NOT NULL, articles INTEGER);
 CREATE INDEX IF NOT EXISTS cat_story_outlets_outlet ON cat_story_outlets(outlet, story_id);
 CREATE TABLE IF NOT EXISTS cat_story_entities (story_id TEXT NOT NULL, entity TEXT NOT NULL, count INTEGER);
@@ -40,6 +36,7 @@ CREATE TABLE IF NOT EXISTS cat_claims (
     seq INTEGER PRIMARY KEY, claim_id TEXT, article_id TEXT, story_id TEXT, outlet TEXT, speaker TEXT,
     status TEXT, score REAL, text TEXT, record TEXT NOT NULL, worth REAL);
 CREATE INDEX IF NOT EXISTS cat_claims_status ON cat_claims(status, seq);
+CREATE INDEX IF NOT EXISTS cat_claims_worth ON cat_claims(status, worth DESC, seq);
 CREATE INDEX IF NOT EXISTS cat_claims_outlet ON cat_claims(outlet, seq);
 CREATE INDEX IF NOT EXISTS cat_claims_story ON cat_claims(story_id, seq);
 CREATE INDEX IF NOT EXISTS cat_claims_speaker ON cat_claims(speaker COLLATE NOCASE, seq);
@@ -72,9 +69,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(text, content='cat_clai
 # (FTS5's bm25) takes longer than a page may (benchmarks/serve_speed.py: a word in almost every
 # article of 100,000 took 0.7 s to rank, the newest 50 take 2 ms).
 RANKED_MATCHES = 20_000
-# Outlets the catalogue counts for the overview.
-TOP_OUTLETS = 100
-
 # Full-text index of the articles (title and text), kept in step with the table by triggers.
 ARTICLES_FTS = """
 CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='seq');
@@ -87,6 +81,9 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text); END;
 """
 
+OUTLET_KEYS = ("outlet", "articles", "stories", "claims", "supported", "unsupported", "contradicted", "attributions",
+               "anonymous", "second_hand", "derived", "sourced", "events")
+ACTOR_KEYS = ("actor", "name", "country", "events", "as_source", "as_target", "first", "last", "partners")
 CLAIM_SORTS = {"stored": "c.seq", "worth": "c.worth DESC, c.seq", "score": "c.score, c.seq"}
 STORY_SORTS = {"size": "size DESC, seq", "recent": '"end" DESC, seq', "oldest": "start, seq",
                "outlets": "outlets DESC, seq", "unsupported": "unsupported DESC, seq", "created": "seq"}
@@ -103,9 +100,6 @@ class CatalogueTables:
         """Create the catalogue's tables, and the articles' full-text index (filled from the
         articles already stored when it is new)."""
         self.db.executescript(CATALOGUE_SCHEMA)
-        if "worth" not in {r[1] for r in self.db.execute("PRAGMA table_info(cat_claims)")}:
-            self.db.execute("ALTER TABLE cat_claims ADD COLUMN worth REAL")  # (a catalogue from before it)
-        self.db.execute("CREATE INDEX IF NOT EXISTS cat_claims_worth ON cat_claims(status, worth DESC, seq)")
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name='articles_fts'").fetchone():
             self.db.executescript(ARTICLES_FTS)
             self.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
@@ -156,13 +150,8 @@ class CatalogueTables:
                        (f["id"], json.dumps(f, ensure_ascii=False)))
             db.executemany("INSERT INTO cat_family_members(article_id, family_id) VALUES (?,?)",
                            [(a, f["id"]) for a in f.get("article_ids") or ()])
-        keys = ("outlet", "articles", "stories", "claims", "supported", "unsupported", "contradicted", "attributions",
-                "anonymous", "second_hand", "derived", "sourced", "events")
-        db.executemany(f"INSERT OR REPLACE INTO cat_outlets({', '.join(keys)}) VALUES ({','.join('?' * len(keys))})",
-                       ([o.get(k, 0) for k in keys] for o in outlets))
-        outlets = [{"outlet": o, "articles": n} for o, n in db.execute(
-            "SELECT source, COUNT(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY source "
-            "ORDER BY n DESC, source LIMIT ?", (TOP_OUTLETS,))]
+        db.executemany(f"INSERT OR REPLACE INTO cat_outlets({', '.join(OUTLET_KEYS)}) "
+                       f"VALUES ({','.join('?' * len(OUTLET_KEYS))})", ([o.get(k, 0) for k in OUTLET_KEYS] for o in outlets))
         artefacts = [{"kind": k, "articles": n} for k, n in db.execute(
             "SELECT json_extract(j.value, '$.kind') AS kind, COUNT(DISTINCT a.seq) FROM articles a, "
             "json_each(a.artefacts) j WHERE a.artefacts IS NOT NULL AND a.artefacts != '[]' GROUP BY kind "
@@ -170,8 +159,7 @@ class CatalogueTables:
         languages = [{"language": lang or "unknown", "articles": n} for lang, n in db.execute(
             "SELECT language, COUNT(*) FROM articles GROUP BY language ORDER BY 2 DESC, 1")]
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_overview', ?)",
-                   (json.dumps({"outlets": outlets, "artefacts": artefacts, "languages": languages},
-                               ensure_ascii=False),))
+                   (json.dumps({"artefacts": artefacts, "languages": languages}, ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue_network', ?)",
                    (json.dumps(network, ensure_ascii=False),))
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('catalogue', '1')")
@@ -189,10 +177,6 @@ class CatalogueTables:
         """(derived article, its source) of every derivation the families decided (as
         derivations.jsonl has them with `derived` true)."""
         return list(self.db.execute("SELECT derived_id, source_id FROM provenance_links WHERE kind='derived'"))
-
-    def derived_article_ids(self) -> set[str]:
-        """Articles judged derived from another (by the families' decisions)."""
-        return {d for d, _ in self.derivation_sources()}
 
     # -- reading (serve) --------------------------------------------------------------
     def query_only(self) -> None:
@@ -226,7 +210,8 @@ class CatalogueTables:
 
     def top_outlets(self, limit: int) -> list[dict[str, Any]]:
         """The outlets with the most articles (as the catalogue counted them)."""
-        return (self._overview_meta().get("outlets") or [])[:limit]
+        return [{"outlet": o, "articles": n} for o, n in self.db.execute(
+            "SELECT outlet, articles FROM cat_outlets ORDER BY articles DESC, outlet LIMIT ?", (limit,))]
 
     def language_counts(self) -> list[dict[str, Any]]:
         """Articles in each language (as the catalogue counted them)."""
@@ -303,8 +288,8 @@ class CatalogueTables:
         return {"record": json.loads(r[0]), "derived": r[1], "claims": r[2], "unsupported": r[3],
                 "contradicted": r[4], "events": r[5]}
 
-    def story_of_article(self, article_id: str) -> str | None:
-        r = self.db.execute("SELECT story_id FROM story_members WHERE article_id=?", (article_id,)).fetchone()
+    def story_label(self, story_id: str) -> str | None:
+        r = self.db.execute("SELECT label FROM cat_stories WHERE story_id=?", (story_id,)).fetchone()
         return r[0] if r else None
 
     def claim_page(self, *, status: str | None = None, outlet: str | None = None, speaker: str | None = None,
@@ -356,19 +341,16 @@ class CatalogueTables:
 
     def outlet_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """(outlets, the page of them, most articles first) with their catalogue counts."""
-        keys = ("outlet", "articles", "stories", "claims", "supported", "unsupported", "contradicted", "attributions",
-                "anonymous", "second_hand", "derived", "sourced", "events")
         total = int(self.db.execute("SELECT COUNT(*) FROM cat_outlets").fetchone()[0])
-        rows = self.db.execute(f"SELECT {', '.join(keys)} FROM cat_outlets ORDER BY articles DESC, outlet "
+        rows = self.db.execute(f"SELECT {', '.join(OUTLET_KEYS)} FROM cat_outlets ORDER BY articles DESC, outlet "
                                f"LIMIT ? OFFSET ?", (limit, offset))
-        return total, [dict(zip(keys, r)) for r in rows]
+        return total, [dict(zip(OUTLET_KEYS, r)) for r in rows]
 
     def actor_page(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         total = int(self.db.execute("SELECT COUNT(*) FROM cat_actors").fetchone()[0])
-        keys = ("actor", "name", "country", "events", "as_source", "as_target", "first", "last", "partners")
-        rows = self.db.execute(f"SELECT {', '.join(keys)} FROM cat_actors ORDER BY events DESC, actor "
+        rows = self.db.execute(f"SELECT {', '.join(ACTOR_KEYS)} FROM cat_actors ORDER BY events DESC, actor "
                                f"LIMIT ? OFFSET ?", (limit, offset))
-        return total, [{**dict(zip(keys, r)), "partners": json.loads(r[-1] or "[]")} for r in rows]
+        return total, [_actor(r) for r in rows]
 
     def actor_network(self) -> dict[str, Any] | None:
         """The actor network drawn at the end of the run (`report.events.network`'s geometry)."""
@@ -376,9 +358,8 @@ class CatalogueTables:
         return json.loads(r[0]) if r and r[0] else None
 
     def actor_entry(self, actor: str) -> dict[str, Any] | None:
-        keys = ("actor", "name", "country", "events", "as_source", "as_target", "first", "last", "partners")
-        r = self.db.execute(f"SELECT {', '.join(keys)} FROM cat_actors WHERE actor=?", (actor,)).fetchone()
-        return None if r is None else {**dict(zip(keys, r)), "partners": json.loads(r[-1] or "[]")}
+        r = self.db.execute(f"SELECT {', '.join(ACTOR_KEYS)} FROM cat_actors WHERE actor=?", (actor,)).fetchone()
+        return None if r is None else _actor(r)
 
     def actor_events(self, actor: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """An actor's events over time (as source or target), as events.jsonl records with the role."""
@@ -452,3 +433,7 @@ class CatalogueTables:
                     chunk):
                 out[aid] = {"id": aid, "title": t, "source": s, "published": p}
         return out
+
+
+def _actor(row: tuple) -> dict[str, Any]:
+    return {**dict(zip(ACTOR_KEYS, row)), "partners": json.loads(row[-1] or "[]")}

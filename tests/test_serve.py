@@ -332,6 +332,9 @@ def test_a_folder_without_a_store_is_refused(tmp_path):
 
     with pytest.raises(ServeError, match="no newstrace store"):
         create_app(tmp_path)
+    (tmp_path / "newstrace.db").write_bytes(b"not a database at all " * 500)
+    with pytest.raises(ServeError, match="cannot read the database .*newstrace.db: file is not a database"):
+        create_app(tmp_path)
 
 
 def test_docs_api_names_every_route(client):

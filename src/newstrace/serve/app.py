@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newstrace import __version__
 from newstrace.report import render
 from newstrace.serve import pages, views
-from newstrace.store import Store
+from newstrace.store import Store, StoreError
 
 DB_NAME = "newstrace.db"
 MAX_LIMIT = 200  # records a list page holds at most
@@ -83,14 +83,17 @@ def create_app(out_dir: Path | str) -> FastAPI:
     if not db.is_file():
         raise ServeError(f"{out} holds no newstrace store ({DB_NAME}): run `newstrace analyze PATH... --out {out}` "
                          "first")
-    probe = Store.reader(db)
     try:
-        if not probe.has_catalogue():
-            raise ServeError(f"{db} has no catalogue (it was analysed by an older newstrace): run "
-                             f"`newstrace analyze` again with --out {out} to build it (stored articles are not "
-                             "analysed again)")
-    finally:
-        probe.close()
+        probe = Store.reader(db)
+        try:
+            has = probe.has_catalogue()
+        finally:
+            probe.close()
+    except StoreError as exc:
+        raise ServeError(str(exc)) from exc
+    if not has:
+        raise ServeError(f"{db} has no catalogue (it was analysed by an older newstrace): run `newstrace analyze` "
+                         f"again with --out {out} to build it (stored articles are not analysed again)")
     local = threading.local()
 
     def store() -> Store:

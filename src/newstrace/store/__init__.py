@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from newstrace.store.catalogue import CatalogueTables
+from newstrace.store.errors import StoreError
 from newstrace.store.claims import ClaimsTables
 from newstrace.store.provenance import ProvenanceTables
 from newstrace.store.stories import StoriesTables
@@ -98,10 +99,6 @@ CREATE TABLE IF NOT EXISTS shards (
 """
 # Columns added after a table was first created (older stores get them on opening).
 _ADDED_COLUMNS = {"derivations": [("extra", "TEXT")]}
-
-
-class StoreError(RuntimeError):
-    """The database cannot be opened or written (a user-facing error at the CLI edge)."""
 
 
 LOCK_NAME = ".newstrace.lock"

@@ -17,6 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from newstrace.store.errors import StoreError
+
 CATALOGUE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS cat_stories (
     story_id TEXT PRIMARY KEY, seq INTEGER, size INTEGER, start TEXT, "end" TEXT, label TEXT,
@@ -184,10 +186,14 @@ class CatalogueTables:
         self.db.execute("PRAGMA query_only=1")
 
     def has_catalogue(self) -> bool:
+        """Whether `analyze` wrote the catalogue (False for a store of an older newstrace); a file
+        that is no SQLite database raises StoreError."""
         try:
             return self.db.execute("SELECT value FROM meta WHERE key='catalogue'").fetchone() is not None
-        except sqlite3.DatabaseError:
+        except sqlite3.OperationalError:  # no meta table
             return False
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read the database {getattr(self, 'path', '')}: {exc}") from exc
 
     def overview_counts(self) -> dict[str, int]:
         out = {}
